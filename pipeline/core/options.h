@@ -1,0 +1,40 @@
+// Options: every knob of a gate run, with its meaning and default in one place.
+// The CLI fills it from flags; the library never sees argv. Plain data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pg {
+
+struct Options {
+  /// Largest image, in pixels (width x height of the stored image), that is decoded.
+  /// Bigger files are refused before their pixels are allocated (decompression bombs)
+  /// and go to review with reason `undecodable`. Default: 100 MP.
+  std::uint64_t max_pixels = 100'000'000;
+
+  /// Largest input file, in bytes, that is read. Default: 200 MiB.
+  std::uint64_t max_file_bytes = 200ull << 20;
+
+  /// When faces are found but no face recognition is available to rule out opted-out
+  /// students, the item goes to review (`faces_unchecked`) unless this is true
+  /// (`--faces-unchecked=allow`). Default: false (review).
+  bool allow_unchecked_faces = false;
+
+  /// dlib HOG detector: number of 2x upsampling steps for small images. HOG finds faces
+  /// of about 80 px; one upsample reaches about 40 px at ~4x the cost. Applied only to
+  /// images whose longer side is at most `hog_upsample_max_side`. Default: 1 step for
+  /// images up to 1200 px.
+  int hog_upsample = 1;
+  int hog_upsample_max_side = 1200;
+
+  /// School year whose permissions count, "2026-27". Empty: derived from the clock
+  /// (a school year starts on July 1).
+  std::string school_year;
+
+  /// Directory database path. Empty: no directory (then no name can be matched and
+  /// every item goes to review with `directory_unavailable`).
+  std::string db_path;
+};
+
+}  // namespace pg

@@ -1,0 +1,43 @@
+#include <algorithm>
+#include <cctype>
+
+#include "core/image_record.h"
+#include "core/verdict.h"
+
+namespace pg {
+
+const char* ItemKindName(ItemKind k) {
+  return k == ItemKind::kStudentWork ? "student-work" : "photo";
+}
+
+std::optional<ItemKind> ParseItemKind(const std::string& s) {
+  std::string t;
+  for (char c : s) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (t == "photo" || t.empty()) return ItemKind::kPhoto;
+  if (t == "student-work" || t == "student_work" || t == "work") return ItemKind::kStudentWork;
+  return std::nullopt;
+}
+
+const char* ImageFormatName(ImageFormat f) {
+  switch (f) {
+    case ImageFormat::kJpeg: return "jpeg";
+    case ImageFormat::kPng: return "png";
+    case ImageFormat::kWebp: return "webp";
+    case ImageFormat::kHeif: return "heif";
+    case ImageFormat::kTiff: return "tiff";
+    case ImageFormat::kGif: return "gif";
+    case ImageFormat::kUnknown: break;
+  }
+  return "unknown";
+}
+
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kPublish: return "publish";
+    case Verdict::kReview: return "review";
+    case Verdict::kBlock: return "block";
+  }
+  return "review";
+}
+
+}  // namespace pg
