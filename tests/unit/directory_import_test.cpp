@@ -1,0 +1,328 @@
+#include "directory/directory_import.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "fakes/memory_file_system.h"
+
+namespace pg {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A fresh folder under /tmp for the database, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "pg-import-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+constexpr const char* kCsvPath = "/district/exports/students.csv";
+
+/// An in-memory CSV plus a real store in a temporary folder.
+struct Fixture {
+  TempDir tmp;
+  MemoryFileSystem files;
+  std::unique_ptr<SqliteDirectoryStore> store;
+
+  Fixture() {
+    auto s = SqliteDirectoryStore::Open(tmp / "directory.db", true);
+    REQUIRE(s.ok());
+    store = std::move(*s);
+  }
+  Result<ImportReport> Import(const std::string& csv, bool replace = false,
+                              const std::map<std::string, std::string>& map = {}) {
+    files.AddFile(kCsvPath, csv);
+    return ImportDirectoryCsv(files, kCsvPath, map, *store, replace);
+  }
+  ImportReport MustImport(const std::string& csv, bool replace = false,
+                          const std::map<std::string, std::string>& map = {}) {
+    auto report = Import(csv, replace, map);
+    INFO(report.status().ToString());
+    REQUIRE(report.ok());
+    return *report;
+  }
+  std::vector<Student> All() {
+    auto all = store->AllStudents();
+    REQUIRE(all.ok());
+    return *all;
+  }
+};
+
+const char* kCanonical =
+    "student_id,first_name,last_name,preferred_name,grade,school,photo_opt_out,"
+    "name_photo_permission,permission_school_year,reference_photos\n"
+    "S1001,Maya,Okafor,,3,Lincoln Elementary,Y,none,,\n"
+    "S1002,Lucas,Ferreira,Luke,4,Lincoln Elementary,no,none,,\n"
+    "S1003,Sofía,Núñez,,5,Lincoln Elementary,FALSE,Student+Parent,2026-27,\n"
+    "S1004,Ethan,Park,,5,Lincoln Elementary,0,both,2025-26,\n";
+
+TEST_CASE("a canonical CSV loads every row with its values", "[directory_import]") {
+  Fixture f;
+  ImportReport report = f.MustImport(kCanonical);
+  CHECK(report.rows_loaded == 4);
+  CHECK(report.rejected.empty());
+  CHECK(report.warnings.empty());
+  auto all = f.All();
+  REQUIRE(all.size() == 4);
+  CHECK(all[0].student_id == "S1001");
+  CHECK(all[0].photo_opt_out);
+  CHECK(all[0].school == "Lincoln Elementary");
+  CHECK(all[1].preferred_name == "Luke");
+  CHECK_FALSE(all[1].photo_opt_out);
+  CHECK(all[2].first_name == "Sofía");
+  CHECK(all[2].last_name == "Núñez");
+  CHECK(all[2].name_photo_permission == NamePhotoPermission::kStudentAndParent);
+  CHECK(all[2].permission_school_year == "2026-27");
+  CHECK(all[3].name_photo_permission == NamePhotoPermission::kStudentAndParent);
+  CHECK(all[3].permission_school_year == "2025-26");
+  CHECK(all[3].grade == "5");
+}
+
+TEST_CASE("a PowerSchool-style export loads through the column map", "[directory_import]") {
+  Fixture f;
+  const std::string csv =
+      "\xEF\xBB\xBF\"Student ID\",\"First Name\",\"Last Name\",\"Grade Level\",\"Media Release Opt Out\","
+      "\"Home Room\"\r\n"
+      "\"104233\",\"Maya\",\"Okafor\",\"3\",\"Yes\",\"Rm 12\"\r\n"
+      "\"104234\",\"Lucas\",\"Ferreira\",\"4\",\"No\",\"Rm 14\"\r\n";
+  ImportReport report = f.MustImport(csv, false,
+                                     {{"student_id", "Student ID"},
+                                      {"first_name", "First Name"},
+                                      {"last_name", "last name"},
+                                      {"grade", "Grade Level"},
+                                      {"photo_opt_out", "Media Release Opt Out"}});
+  CHECK(report.rows_loaded == 2);
+  CHECK(report.rejected.empty());
+  auto all = f.All();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].student_id == "104233");
+  CHECK(all[0].last_name == "Okafor");
+  CHECK(all[0].grade == "3");
+  CHECK(all[0].photo_opt_out);
+  CHECK(all[1].name_photo_permission == NamePhotoPermission::kNone);  // column absent: none
+}
+
+TEST_CASE("bad rows are reported with line and reason while good rows load", "[directory_import]") {
+  Fixture f;
+  const std::string csv =
+      "student_id,first_name,last_name,photo_opt_out,name_photo_permission,permission_school_year\n"
+      "S1,Maya,Okafor,Y,,\n"                                  // line 2: good
+      "S2,Lucas,Ferreira,maybe,,\n"                           // line 3: bad Y/N
+      "\n"                                                    // line 4: blank, skipped
+      "S3,Sofia,\"Nunez\nJr\",N,teacher,2026-27\n"            // lines 5-6: bad permission
+      "S4,Ethan,Park,N,parent,2026-28\n"                      // line 7: bad year
+      "S5,,Lee,N,student,2026-27\n";                          // line 8: empty first name
+  ImportReport report = f.MustImport(csv);
+  CHECK(report.rows_loaded == 1);
+  REQUIRE(report.rejected.size() == 4);
+  CHECK(report.rejected[0] == "line 3: photo_opt_out must be Y or N, got 'maybe'");
+  CHECK(report.rejected[1] ==
+        "line 5: name_photo_permission must be none, student, parent or student+parent, got 'teacher'");
+  CHECK(report.rejected[2] ==
+        "line 7: permission_school_year must be a school year like 2026-27, got '2026-28'");
+  CHECK(report.rejected[3] == "line 8: first_name is empty");
+}
+
+TEST_CASE("three bad rows among five: two load, three are reported exactly", "[directory_import]") {
+  Fixture f;
+  const std::string csv =
+      "student_id,first_name,last_name,photo_opt_out\n"
+      "S1,Maya,Okafor,Y\n"
+      ",Lucas,Ferreira,N\n"
+      "S3,Sofia,Nunez\n"
+      "S4,Ethan,Park,N\n"
+      "S5,Ann,,\n";
+  ImportReport report = f.MustImport(csv);
+  CHECK(report.rows_loaded == 2);
+  CHECK(report.rejected == std::vector<std::string>{
+                               "line 3: student_id is empty",
+                               "line 4: expected 4 fields, found 3",
+                               "line 6: last_name is empty; photo_opt_out is empty (must be Y or N)"});
+  auto all = f.All();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].student_id == "S1");
+  CHECK(all[1].student_id == "S4");
+}
+
+TEST_CASE("a student_id twice in the file: the first row loads, the second is rejected",
+          "[directory_import]") {
+  Fixture f;
+  ImportReport report = f.MustImport(
+      "student_id,first_name,last_name,photo_opt_out\n"
+      "S1,Maya,Okafor,Y\n"
+      "S2,Ethan,Park,N\n"
+      "S1,Maya,Okafor,N\n");
+  CHECK(report.rows_loaded == 2);
+  CHECK(report.rejected == std::vector<std::string>{"line 4: duplicate student_id 'S1' (first on line 2)"});
+  auto all = f.All();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].photo_opt_out);
+}
+
+TEST_CASE("reference photos are resolved against the CSV's folder", "[directory_import]") {
+  Fixture f;
+  ImportReport report = f.MustImport(
+      "student_id,first_name,last_name,photo_opt_out,reference_photos\n"
+      "S1,Maya,Okafor,Y,photos/maya-1.jpg; ./photos/../photos/maya-2.jpg ;../shared/maya.png;"
+      "/srv/ref/maya.jpg;\n"
+      "S2,Ethan,Park,N,\n");
+  CHECK(report.rows_loaded == 2);
+  auto all = f.All();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].reference_photos == std::vector<std::string>{
+                                       "/district/exports/photos/maya-1.jpg",
+                                       "/district/exports/photos/maya-2.jpg",
+                                       "/district/shared/maya.png",
+                                       "/srv/ref/maya.jpg"});
+  CHECK(all[1].reference_photos.empty());
+}
+
+TEST_CASE("replace removes students absent from the file but keeps rejected ones",
+          "[directory_import]") {
+  Fixture f;
+  f.MustImport(kCanonical);  // S1001..S1004
+  ImportReport report = f.MustImport(
+      "student_id,first_name,last_name,photo_opt_out\n"
+      "S1001,Maya,Okafor,Y\n"
+      "S1003,Sofia,Nunez,perhaps\n"   // rejected: the existing S1003 stays as it was
+      "S1005,Ava,Chen,N\n",
+      /*replace=*/true);
+  CHECK(report.rows_loaded == 2);
+  CHECK(report.students_removed == 2);  // S1002, S1004
+  REQUIRE(report.rejected.size() == 1);
+  auto all = f.All();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].student_id == "S1001");
+  CHECK(all[1].student_id == "S1003");
+  CHECK(all[1].first_name == "Sofía");  // untouched
+  CHECK(all[2].student_id == "S1005");
+}
+
+TEST_CASE("without replace, students absent from the file stay", "[directory_import]") {
+  Fixture f;
+  f.MustImport(kCanonical);
+  f.MustImport("student_id,first_name,last_name,photo_opt_out\nS1005,Ava,Chen,N\n");
+  CHECK(f.All().size() == 5);
+}
+
+TEST_CASE("replace with no loadable row is refused and the directory kept", "[directory_import]") {
+  Fixture f;
+  f.MustImport(kCanonical);
+  auto report = f.Import("student_id,first_name,last_name,photo_opt_out\nS9,,X,Y\n", true);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().code() == Code::kBadData);
+  CHECK(report.status().message().find("refusing to --replace") != std::string::npos);
+  CHECK(f.All().size() == 4);
+}
+
+TEST_CASE("a missing required column is BadData listing it and the headers found",
+          "[directory_import]") {
+  Fixture f;
+  auto report = f.Import("Student ID,first_name,Surname\nS1,Maya,Okafor\n");
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().code() == Code::kBadData);
+  CHECK(report.status().message() ==
+        std::string(kCsvPath) +
+            ": missing column(s) student_id, last_name, photo_opt_out; the header has "
+            "'Student ID', 'first_name', 'Surname' (name other headers with --map canonical=Header)");
+  CHECK(f.All().empty());
+}
+
+TEST_CASE("a mapped column that is not in the file is named in the error", "[directory_import]") {
+  Fixture f;
+  auto report = f.Import("student_id,first_name,last_name,photo_opt_out\nS1,Maya,Okafor,Y\n", false,
+                         {{"grade", "Grade Level"}});
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().code() == Code::kBadData);
+  CHECK(report.status().message().find("grade (mapped to 'Grade Level')") != std::string::npos);
+}
+
+TEST_CASE("an unknown canonical name in the column map is a configuration error",
+          "[directory_import]") {
+  Fixture f;
+  auto report = f.Import(kCanonical, false, {{"surname", "Last Name"}});
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().code() == Code::kConfig);
+  CHECK(report.status().message().find("unknown column 'surname' in --map") != std::string::npos);
+}
+
+TEST_CASE("a missing CSV is NotFound", "[directory_import]") {
+  Fixture f;
+  auto report = ImportDirectoryCsv(f.files, "/nowhere/students.csv", {}, *f.store, false);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().code() == Code::kNotFound);
+  CHECK(report.status().message().find("/nowhere/students.csv") != std::string::npos);
+}
+
+TEST_CASE("a CSV that is not UTF-8 is refused with its line", "[directory_import]") {
+  Fixture f;
+  // "Núñez" in Windows-1252, as Excel's plain "CSV" format saves it.
+  auto report = f.Import("student_id,first_name,last_name,photo_opt_out\nS1,Sofia,N\xFA\xF1" "ez,N\n");
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().code() == Code::kBadData);
+  CHECK(report.status().message().find("line 2 is not valid UTF-8") != std::string::npos);
+}
+
+TEST_CASE("a malformed CSV names the file and line", "[directory_import]") {
+  Fixture f;
+  auto report = f.Import("student_id,first_name,last_name,photo_opt_out\nS1,\"Maya,Okafor,Y\n");
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().message() ==
+        std::string(kCsvPath) + ": line 2: unterminated quoted field (a \" opened here never closes)");
+}
+
+TEST_CASE("a permission without a school year loads with a warning", "[directory_import]") {
+  Fixture f;
+  ImportReport report = f.MustImport(
+      "student_id,first_name,last_name,photo_opt_out,name_photo_permission\nS1,Maya,Okafor,N,parent\n");
+  CHECK(report.rows_loaded == 1);
+  CHECK(report.warnings == std::vector<std::string>{
+                               "line 2: name_photo_permission 'parent' has no permission_school_year, "
+                               "so it counts for no year"});
+}
+
+TEST_CASE("the school year must be two consecutive years", "[directory_import]") {
+  Fixture f;
+  ImportReport report = f.MustImport(
+      "student_id,first_name,last_name,photo_opt_out,permission_school_year\n"
+      "S1,A,One,N,2099-00\n"
+      "S2,B,Two,N,2026/27\n"
+      "S3,C,Three,N,26-27\n");
+  CHECK(report.rows_loaded == 1);
+  CHECK(report.rejected.size() == 2);
+}
+
+TEST_CASE("the fictional example directory imports without rejections", "[directory_import]") {
+  std::ifstream in(std::string(PG_SOURCE_DIR) + "/optout-data/example/students.csv", std::ios::binary);
+  REQUIRE(in.good());
+  std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Fixture f;
+  ImportReport report = f.MustImport(csv);
+  CHECK(report.rows_loaded == 8);
+  CHECK(report.rejected.empty());
+  CHECK(report.warnings.empty());
+  auto all = f.All();
+  REQUIRE(all.size() == 8);
+  CHECK(all[0].first_name == "Maya");
+  CHECK(all[0].photo_opt_out);
+  CHECK(all[1].preferred_name == "Luke");
+  CHECK(all[2].last_name == "Núñez");
+  CHECK(all[2].permission_school_year == "2026-27");
+  CHECK(all[3].permission_school_year == "2025-26");
+  CHECK(all[5].last_name == "O'Brien");
+}
+
+}  // namespace
+}  // namespace pg
