@@ -1,0 +1,28 @@
+// VerifySanitized: an independent second reader that checks a sanitized output before it
+// may be published.
+//
+// In: a SanitizedOutput (borrowed), the oriented size the pixels must have, and the
+// original's ICC profile (empty: not compared). Out: ok, or BadData naming the first problem
+// ("residual APP1 Exif segment at offset 20", "12 bytes after EOI", "PNG chunk 'tEXt' is not
+// allowed", "decoded size 640x480, expected 480x640", "ICC profile differs from the
+// original"). Deliberately shares no parsing code with the writer (sanitize.cpp and the
+// segment/chunk parsers): its own marker/chunk walk, then a full pixel decode through
+// TurboJPEG, libpng or libwebp. Stateless; thread-safe.
+#pragma once
+
+#include "core/image_record.h"
+#include "core/status.h"
+#include "metadata/icc_profile.h"  // ExtractIcc, for callers that fetch original_icc
+
+namespace pg {
+
+/// JPEG: SOI first; only APP0 "JFIF" (no thumbnail), APP2 "ICC_PROFILE", APP14 "Adobe" and
+/// structural segments; EOI is the last two bytes. PNG: signature, IHDR first, only
+/// IHDR PLTE IDAT IEND tRNS iCCP sRGB gAMA cHRM pHYs sBIT bKGD, every CRC valid, nothing after
+/// IEND. WebP: RIFF size equals the file size, no EXIF/XMP chunks, VP8X flags match the chunks.
+/// Then a full decode must succeed with width x height == expected, and the embedded ICC
+/// profile must equal `original_icc` when that is not empty.
+Status VerifySanitized(const SanitizedOutput& out, int expected_width, int expected_height,
+                       const Bytes& original_icc);
+
+}  // namespace pg

@@ -1,0 +1,277 @@
+#include "metadata/verify.h"
+
+#include <catch2/catch.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <zlib.h>
+#include <string>
+#include <vector>
+
+#include "metadata/exif_writer.h"
+#include "metadata/jpeg_segments.h"
+#include "metadata/png_chunks.h"
+#include "metadata/reencode.h"
+#include "metadata/sanitize.h"
+#include "metadata/synthetic_metadata.h"
+
+namespace {
+
+pg::Bytes Str(const std::string& s) { return pg::Bytes(s.begin(), s.end()); }
+
+cv::Mat Picture(int w, int h) {
+  cv::Mat img(h, w, CV_8UC3);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) img.at<cv::Vec3b>(y, x) = cv::Vec3b(x * 5, y * 7, 90);
+  }
+  return img;
+}
+
+pg::Bytes Encode(const std::string& ext, const cv::Mat& img) {
+  std::vector<uchar> buf;
+  cv::imencode(ext, img, buf);
+  return pg::Bytes(buf.begin(), buf.end());
+}
+
+pg::SanitizedOutput Jpeg(pg::Bytes bytes) {
+  pg::SanitizedOutput out;
+  out.bytes = std::move(bytes);
+  out.format = pg::ImageFormat::kJpeg;
+  out.extension = ".jpg";
+  return out;
+}
+
+pg::SanitizedOutput Png(pg::Bytes bytes) {
+  pg::SanitizedOutput out = Jpeg(std::move(bytes));
+  out.format = pg::ImageFormat::kPng;
+  out.extension = ".png";
+  return out;
+}
+
+/// A clean, published-ready JPEG of 32x24 carrying `icc` (none when empty).
+pg::SanitizedOutput CleanJpeg(const pg::Bytes& icc) {
+  pg::Bytes jpeg = Encode(".jpg", Picture(32, 24));
+  if (!icc.empty()) {
+    auto with_icc = pg::InsertIccIntoJpeg(jpeg, icc);
+    REQUIRE(with_icc.ok());
+    jpeg = *with_icc;
+  }
+  auto out = pg::Sanitize(jpeg, pg::ImageFormat::kJpeg, 1, cv::Mat(), nullptr);
+  REQUIRE(out.ok());
+  return *out;
+}
+
+void RequireRejected(const pg::Status& st, const std::string& why) {
+  INFO(st.ToString());
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.code() == pg::Code::kBadData);
+  CHECK_THAT(st.message(), Catch::Contains(why));
+}
+
+}  // namespace
+
+TEST_CASE("a clean JPEG with its original ICC profile passes verification", "[metadata]") {
+  const pg::Bytes icc = pg::BuildPlaceholderIccProfile(70000);
+  const pg::SanitizedOutput out = CleanJpeg(icc);
+  CHECK(pg::VerifySanitized(out, 32, 24, icc).ok());
+  CHECK(pg::VerifySanitized(out, 32, 24, {}).ok());  // ICC not compared
+}
+
+TEST_CASE("verification rejects a JPEG that still has an Exif segment, naming its offset",
+          "[metadata]") {
+  pg::SyntheticExif f;
+  f.artist = "Dana Reyes";
+  auto with_exif = pg::InsertExifIntoJpeg(Encode(".jpg", Picture(32, 24)), f);
+  REQUIRE(with_exif.ok());
+  RequireRejected(pg::VerifySanitized(Jpeg(*with_exif), 32, 24, {}),
+                  "residual APP1 Exif segment at offset 20");
+}
+
+TEST_CASE("verification rejects XMP, IPTC, comments and other application segments", "[metadata]") {
+  const pg::Bytes clean = CleanJpeg({}).bytes;
+  RequireRejected(pg::VerifySanitized(Jpeg(pg::InsertJpegSegment(clean, pg::kJpegApp1,
+                                                                 pg::MakeXmpApp1Payload("<x/>"))),
+                                      32, 24, {}),
+                  "residual APP1 XMP segment");
+  RequireRejected(
+      pg::VerifySanitized(Jpeg(pg::InsertJpegSegment(clean, pg::kJpegApp13,
+                                                     pg::BuildIptcApp13Payload({{80, "A"}}))),
+                          32, 24, {}),
+      "residual APP13 Photoshop/IPTC segment");
+  RequireRejected(
+      pg::VerifySanitized(Jpeg(pg::InsertJpegSegment(clean, pg::kJpegCom, Str("hi"))), 32, 24, {}),
+      "residual COM segment");
+  RequireRejected(pg::VerifySanitized(Jpeg(pg::InsertJpegSegment(clean, pg::kJpegApp2,
+                                                                 Str(std::string("MPF\0", 4)))),
+                                      32, 24, {}),
+                  "residual APP2 MPF segment");
+}
+
+TEST_CASE("verification rejects a JFIF header that carries a thumbnail", "[metadata]") {
+  pg::Bytes jpeg = CleanJpeg({}).bytes;
+  pg::JpegStructure s;
+  REQUIRE(pg::ParseJpeg(jpeg, &s).ok());
+  REQUIRE(s.segments[1].marker == pg::kJpegApp0);
+  jpeg[s.segments[1].payload_offset + 12] = 1;  // Xthumbnail = 1 (no thumbnail bytes follow)
+  RequireRejected(pg::VerifySanitized(Jpeg(jpeg), 32, 24, {}), "residual APP0 JFIF segment");
+}
+
+TEST_CASE("verification rejects bytes after EOI", "[metadata]") {
+  const pg::Bytes jpeg = pg::AppendTrailer(CleanJpeg({}).bytes, pg::Bytes(100, 0));
+  RequireRejected(pg::VerifySanitized(Jpeg(jpeg), 32, 24, {}), "100 bytes after EOI");
+}
+
+TEST_CASE("verification rejects a truncated JPEG", "[metadata]") {
+  const pg::Bytes jpeg = CleanJpeg({}).bytes;
+  for (std::size_t keep : {std::size_t{1}, std::size_t{100}, jpeg.size() - 2, jpeg.size() - 1}) {
+    INFO(keep);
+    const pg::Status st = pg::VerifySanitized(
+        Jpeg(pg::Bytes(jpeg.begin(), jpeg.begin() + static_cast<std::ptrdiff_t>(keep))), 32, 24,
+        {});
+    CHECK_FALSE(st.ok());
+  }
+}
+
+TEST_CASE("verification rejects a JPEG whose scan data is corrupt", "[metadata]") {
+  pg::Bytes jpeg = CleanJpeg({}).bytes;
+  pg::JpegStructure s;
+  REQUIRE(pg::ParseJpeg(jpeg, &s).ok());
+  std::size_t sos = 0;
+  for (const auto& seg : s.segments) {
+    if (seg.marker == pg::kJpegSos) sos = seg.offset + seg.size;
+  }
+  REQUIRE(sos > 0);
+  // Cut the scan short but keep a well-formed EOI: the decoder must notice missing data.
+  pg::Bytes cut(jpeg.begin(), jpeg.begin() + static_cast<std::ptrdiff_t>(sos + 20));
+  cut.push_back(0xFF);
+  cut.push_back(0xD9);
+  RequireRejected(pg::VerifySanitized(Jpeg(cut), 32, 24, {}), "does not decode");
+}
+
+TEST_CASE("verification rejects the wrong size and the wrong ICC profile", "[metadata]") {
+  const pg::Bytes icc = pg::BuildPlaceholderIccProfile(1000);
+  const pg::SanitizedOutput out = CleanJpeg(icc);
+  RequireRejected(pg::VerifySanitized(out, 24, 32, icc), "decoded size 32x24, expected 24x32");
+  pg::Bytes other = icc;
+  other[500] ^= 1;
+  RequireRejected(pg::VerifySanitized(out, 32, 24, other), "ICC profile differs");
+  RequireRejected(pg::VerifySanitized(CleanJpeg({}), 32, 24, icc),
+                  "ICC profile of the original is missing");
+}
+
+TEST_CASE("verification rejects PNG text chunks, bad CRCs, trailers and truncation", "[metadata]") {
+  const pg::Bytes png = Encode(".png", Picture(10, 6));
+  CHECK(pg::VerifySanitized(Png(png), 10, 6, {}).ok());
+
+  auto with_text = pg::InsertPngChunk(png, "tEXt", pg::PngTextPayload("Author", "Dana"));
+  REQUIRE(with_text.ok());
+  RequireRejected(pg::VerifySanitized(Png(*with_text), 10, 6, {}),
+                  "PNG chunk 'tEXt' is not allowed");
+
+  auto with_exif = pg::InsertPngChunk(png, "eXIf", Str("MM\0*"));
+  REQUIRE(with_exif.ok());
+  RequireRejected(pg::VerifySanitized(Png(*with_exif), 10, 6, {}), "'eXIf' is not allowed");
+
+  pg::Bytes bad_crc = png;
+  bad_crc[bad_crc.size() - 20] ^= 0x01;  // inside the last IDAT
+  RequireRejected(pg::VerifySanitized(Png(bad_crc), 10, 6, {}), "bad CRC");
+
+  RequireRejected(pg::VerifySanitized(Png(pg::AppendTrailer(png, Str("tail"))), 10, 6, {}),
+                  "4 bytes after IEND");
+  RequireRejected(pg::VerifySanitized(Png(pg::Bytes(png.begin(), png.end() - 12)), 10, 6, {}),
+                  "without IEND");
+  RequireRejected(pg::VerifySanitized(Png(png), 6, 10, {}), "decoded size 10x6, expected 6x10");
+}
+
+TEST_CASE("verification compares a PNG's inflated iCCP profile with the original", "[metadata]") {
+  const pg::Bytes icc = pg::BuildPlaceholderIccProfile(800);
+  auto png = pg::EncodePng(Picture(10, 6), icc);
+  REQUIRE(png.ok());
+  CHECK(pg::VerifySanitized(Png(*png), 10, 6, icc).ok());
+  RequireRejected(pg::VerifySanitized(Png(*png), 10, 6, pg::BuildPlaceholderIccProfile(801)),
+                  "ICC profile differs");
+}
+
+TEST_CASE("verification rejects WebP with EXIF or XMP chunks", "[metadata]") {
+  const cv::Mat img = Picture(12, 8);
+  auto clean = pg::EncodeWebpLossless(img, {});
+  REQUIRE(clean.ok());
+  pg::SanitizedOutput out;
+  out.format = pg::ImageFormat::kWebp;
+  out.bytes = *clean;
+  CHECK(pg::VerifySanitized(out, 12, 8, {}).ok());
+
+  auto exif = pg::BuildExifApp1Payload(pg::SyntheticExif{});
+  REQUIRE(exif.ok());
+  auto with_exif = pg::AddWebpMetadata(*clean, *exif, "", {});
+  REQUIRE(with_exif.ok());
+  out.bytes = *with_exif;
+  RequireRejected(pg::VerifySanitized(out, 12, 8, {}), "residual WebP EXIF chunk");
+
+  auto with_xmp = pg::AddWebpMetadata(*clean, {}, "<x:xmpmeta/>", {});
+  REQUIRE(with_xmp.ok());
+  out.bytes = *with_xmp;
+  RequireRejected(pg::VerifySanitized(out, 12, 8, {}), "residual WebP XMP  chunk");
+
+  const pg::Bytes icc = pg::BuildPlaceholderIccProfile(300);
+  auto with_icc = pg::EncodeWebpLossless(img, icc);
+  REQUIRE(with_icc.ok());
+  out.bytes = *with_icc;
+  CHECK(pg::VerifySanitized(out, 12, 8, icc).ok());
+  out.bytes.resize(out.bytes.size() - 10);
+  CHECK_FALSE(pg::VerifySanitized(out, 12, 8, icc).ok());
+}
+
+TEST_CASE("verification rejects bytes whose format is not the one announced", "[metadata]") {
+  const pg::Bytes png = Encode(".png", Picture(10, 6));
+  RequireRejected(pg::VerifySanitized(Jpeg(png), 10, 6, {}), "not a JPEG");
+  pg::SanitizedOutput tiff = Png(Encode(".tiff", Picture(10, 6)));
+  tiff.format = pg::ImageFormat::kTiff;
+  RequireRejected(pg::VerifySanitized(tiff, 10, 6, {}), "never published");
+}
+
+TEST_CASE("the ICC profile is reassembled in chunk order from a JPEG", "[metadata]") {
+  const pg::Bytes icc = pg::BuildPlaceholderIccProfile(140000);  // three APP2 chunks
+  auto jpeg = pg::InsertIccIntoJpeg(Encode(".jpg", Picture(8, 8)), icc);
+  REQUIRE(jpeg.ok());
+  CHECK(pg::ExtractIcc(*jpeg, pg::ImageFormat::kJpeg) == icc);
+  // Swap the first two chunks in the file: the sequence numbers still give the order.
+  pg::JpegStructure s;
+  REQUIRE(pg::ParseJpeg(*jpeg, &s).ok());
+  std::vector<pg::Bytes> app2;
+  for (const auto& seg : s.segments) {
+    if (seg.marker == pg::kJpegApp2) {
+      app2.emplace_back(
+          jpeg->begin() + static_cast<std::ptrdiff_t>(seg.payload_offset),
+          jpeg->begin() + static_cast<std::ptrdiff_t>(seg.payload_offset + seg.payload_size));
+    }
+  }
+  REQUIRE(app2.size() == 3);
+  pg::Bytes swapped = Encode(".jpg", Picture(8, 8));
+  for (int i : {1, 0, 2}) swapped = pg::InsertJpegSegment(swapped, pg::kJpegApp2, app2[i]);
+  CHECK(pg::ExtractIcc(swapped, pg::ImageFormat::kJpeg) == icc);
+  CHECK(pg::ExtractIcc(Encode(".jpg", Picture(8, 8)), pg::ImageFormat::kJpeg).empty());
+}
+
+TEST_CASE("a grey PNG keeps an ICC profile that libpng would not accept for it", "[metadata]") {
+  // Regression: skimage's page.png (grey, with an iCCP that libpng drops) failed verification
+  // as "ICC profile missing" although the profile was carried through byte for byte.
+  cv::Mat grey(6, 10, CV_8UC1, cv::Scalar(128));
+  const pg::Bytes icc = pg::BuildPlaceholderIccProfile(800);  // an RGB profile: wrong for grey
+  pg::Bytes png = Encode(".png", grey);
+  pg::Bytes iccp = Str("ICC Profile");
+  iccp.push_back(0);
+  iccp.push_back(0);  // compression method: deflate
+  uLongf zlen = compressBound(static_cast<uLong>(icc.size()));
+  pg::Bytes z(zlen);
+  REQUIRE(compress(z.data(), &zlen, icc.data(), static_cast<uLong>(icc.size())) == Z_OK);
+  iccp.insert(iccp.end(), z.begin(), z.begin() + static_cast<long>(zlen));
+  auto with_icc = pg::InsertPngChunk(png, "iCCP", iccp, false);
+  REQUIRE(with_icc.ok());
+  cv::Mat oriented;
+  cv::cvtColor(grey, oriented, cv::COLOR_GRAY2BGR);
+  auto out = pg::Sanitize(*with_icc, pg::ImageFormat::kPng, 1, oriented, nullptr);
+  REQUIRE(out.ok());
+  INFO(pg::VerifySanitized(*out, 10, 6, icc).ToString());
+  CHECK(pg::VerifySanitized(*out, 10, 6, icc).ok());
+}
