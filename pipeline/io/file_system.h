@@ -1,0 +1,51 @@
+// FileSystem: the only way the pipeline touches disk, so tests can substitute an
+// in-memory or failing one. Paths are plain strings (POSIX). Implementations report
+// errors as Status with the path in the message. RealFileSystem is thread-compatible.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/image_record.h"
+#include "core/status.h"
+
+namespace pg {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  /// Reads a whole regular file. NotFound if absent; TooLarge if over max_bytes.
+  virtual Result<Bytes> ReadFile(const std::string& path, std::uint64_t max_bytes) = 0;
+  /// Writes via a temporary file in the same folder and rename(), so a reader never
+  /// sees a partial file. Creates missing parent folders. `mode` is the file mode.
+  virtual Status WriteFileAtomic(const std::string& path, const Bytes& data,
+                                 unsigned mode = 0644) = 0;
+  /// Regular files below `root`, recursively, as paths relative to root, sorted.
+  /// Hidden entries (starting with '.') are skipped. Symlinks that resolve outside
+  /// root are skipped and listed in *escaped (relative names).
+  virtual Result<std::vector<std::string>> ListFilesRecursive(
+      const std::string& root, std::vector<std::string>* escaped) = 0;
+  virtual bool IsDirectory(const std::string& path) = 0;
+  virtual bool Exists(const std::string& path) = 0;
+  /// The canonical absolute path with symlinks resolved (the path must exist).
+  virtual Result<std::string> Canonical(const std::string& path) = 0;
+  /// Deletes a file or folder tree (ok if absent). Default: unsupported.
+  virtual Status RemoveTree(const std::string& path) {
+    return Status::Unsupported(path + ": this file system cannot delete");
+  }
+};
+
+/// The real, std::filesystem + POSIX backed file system.
+class RealFileSystem : public FileSystem {
+ public:
+  Result<Bytes> ReadFile(const std::string& path, std::uint64_t max_bytes) override;
+  Status WriteFileAtomic(const std::string& path, const Bytes& data, unsigned mode) override;
+  Result<std::vector<std::string>> ListFilesRecursive(const std::string& root,
+                                                      std::vector<std::string>* escaped) override;
+  bool IsDirectory(const std::string& path) override;
+  bool Exists(const std::string& path) override;
+  Result<std::string> Canonical(const std::string& path) override;
+  Status RemoveTree(const std::string& path) override;
+};
+
+}  // namespace pg

@@ -1,0 +1,206 @@
+#include "io/ingest.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "directory/csv.h"
+
+namespace fs = std::filesystem;
+
+namespace pg {
+
+namespace {
+
+// Resolves a manifest-relative path; sets *error and returns "" if it escapes root.
+std::string ResolveUnderRoot(FileSystem& fsys, const std::string& root_canon,
+                             const std::string& rel, std::string* error) {
+  fs::path p(rel);
+  if (rel.empty()) {
+    *error = "empty file path";
+    return "";
+  }
+  if (p.is_absolute()) {
+    *error = "absolute path '" + rel + "' is not allowed; paths are relative to the manifest's folder";
+    return "";
+  }
+  fs::path norm = p.lexically_normal();
+  if (!norm.empty() && *norm.begin() == "..") {
+    *error = "path '" + rel + "' escapes the input root";
+    return "";
+  }
+  fs::path full = fs::path(root_canon) / norm;
+  if (fsys.Exists(full.string())) {
+    auto canon = fsys.Canonical(full.string());
+    if (!canon.ok()) {
+      *error = canon.status().message();
+      return "";
+    }
+    fs::path c(*canon);
+    auto rel_to_root = c.lexically_relative(root_canon);
+    if (rel_to_root.empty() || *rel_to_root.begin() == "..") {
+      *error = "path '" + rel + "' resolves (through a symlink) outside the input root";
+      return "";
+    }
+  } else {
+    *error = "file '" + rel + "' not found";
+    // still return the path so the report names it
+  }
+  return full.string();
+}
+
+struct RawRow {
+  std::string where;  // "line 7" or "item 3"
+  std::map<std::string, std::string> fields;
+  std::string error;
+};
+
+ItemInput MakeItem(FileSystem& fsys, const std::string& root, RawRow& row,
+                   std::set<std::string>* seen) {
+  ItemInput item;
+  const std::string& file = row.fields["file"];
+  item.rel_path = fs::path(file).lexically_normal().string();
+  if (item.rel_path.empty() || item.rel_path == ".") item.rel_path = "(" + row.where + ")";
+  item.caption = row.fields["caption"];
+  item.alt_text = row.fields["alt_text"];
+  item.page = row.fields["page"];
+  if (!row.error.empty()) {
+    item.ingest_error = "manifest " + row.where + ": " + row.error;
+    return item;
+  }
+  auto kind = ParseItemKind(row.fields["kind"]);
+  if (!kind) {
+    item.ingest_error = "manifest " + row.where + ": kind must be photo or student-work, got '" +
+                        row.fields["kind"] + "'";
+    return item;
+  }
+  item.kind = *kind;
+  std::string error;
+  item.path = ResolveUnderRoot(fsys, root, file, &error);
+  if (!error.empty()) {
+    item.ingest_error = "manifest " + row.where + ": " + error;
+  } else if (!seen->insert(item.rel_path).second) {
+    item.ingest_error = "manifest " + row.where + ": '" + file + "' is listed more than once";
+  }
+  return item;
+}
+
+Result<std::vector<RawRow>> ParseCsvManifest(const std::string& text, const std::string& path) {
+  auto rows = ParseCsv(text);
+  if (!rows.ok()) return Status::BadData(path + ": " + rows.status().message());
+  if (rows->empty()) return Status::BadData(path + ": manifest is empty (expected a header row)");
+  const auto& header = rows->front().fields;
+  std::vector<std::string> names;
+  bool has_file = false;
+  for (const auto& h : header) {
+    std::string n;
+    for (char c : h) n.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    while (!n.empty() && n.back() == ' ') n.pop_back();
+    has_file |= n == "file";
+    names.push_back(n);
+  }
+  if (!has_file) {
+    return Status::BadData(path + ": manifest header has no 'file' column (columns: file, caption, alt_text, page, kind)");
+  }
+  std::vector<RawRow> out;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const auto& r = (*rows)[i];
+    RawRow row;
+    row.where = "line " + std::to_string(r.line);
+    if (r.fields.size() == 1 && r.fields[0].empty()) continue;  // blank line
+    if (r.fields.size() != names.size()) {
+      row.error = "expected " + std::to_string(names.size()) + " fields, found " +
+                  std::to_string(r.fields.size());
+    }
+    for (size_t c = 0; c < names.size() && c < r.fields.size(); ++c) row.fields[names[c]] = r.fields[c];
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+Result<std::vector<RawRow>> ParseJsonManifest(const std::string& text, const std::string& path) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::BadData(path + ": not valid JSON");
+  const nlohmann::json* items = &doc;
+  if (doc.is_object()) {
+    if (!doc.contains("items") || !doc["items"].is_array()) {
+      return Status::BadData(path + ": JSON manifest must be an array or have an \"items\" array");
+    }
+    items = &doc["items"];
+  }
+  if (!items->is_array()) return Status::BadData(path + ": JSON manifest must be an array of items");
+  std::vector<RawRow> out;
+  size_t index = 0;
+  for (const auto& obj : *items) {
+    RawRow row;
+    row.where = "item " + std::to_string(index++);
+    if (!obj.is_object()) {
+      row.error = "expected an object";
+    } else {
+      for (const char* key : {"file", "caption", "alt_text", "page", "kind"}) {
+        if (!obj.contains(key) || obj[key].is_null()) continue;
+        if (!obj[key].is_string()) {
+          row.error = std::string("'") + key + "' must be a string";
+          continue;
+        }
+        row.fields[key] = obj[key].get<std::string>();
+      }
+      if (row.error.empty() && row.fields["file"].empty()) row.error = "missing 'file'";
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ItemInput>> IngestFolder(FileSystem& fsys, const std::string& root) {
+  if (!fsys.IsDirectory(root)) return Status::NotFound(root + ": no such folder");
+  auto canon = fsys.Canonical(root);
+  if (!canon.ok()) return canon.status();
+  std::vector<std::string> escaped;
+  auto files = fsys.ListFilesRecursive(*canon, &escaped);
+  if (!files.ok()) return files.status();
+  std::vector<ItemInput> items;
+  for (const auto& rel : *files) {
+    ItemInput item;
+    item.rel_path = rel;
+    item.path = (fs::path(*canon) / rel).string();
+    items.push_back(std::move(item));
+  }
+  for (const auto& rel : escaped) {
+    ItemInput item;
+    item.rel_path = rel;
+    item.ingest_error = "'" + rel + "' is a symlink that resolves outside the input folder; not read";
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+Result<std::vector<ItemInput>> IngestManifest(FileSystem& fsys, const std::string& manifest_path) {
+  auto bytes = fsys.ReadFile(manifest_path, 64ull << 20);
+  if (!bytes.ok()) return bytes.status();
+  std::string text(bytes->begin(), bytes->end());
+  auto root = fsys.Canonical(fs::path(manifest_path).parent_path().empty()
+                                 ? std::string(".")
+                                 : fs::path(manifest_path).parent_path().string());
+  if (!root.ok()) return root.status();
+  size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  bool json = first != std::string::npos && (text[first] == '[' || text[first] == '{');
+  auto rows = json ? ParseJsonManifest(text, manifest_path) : ParseCsvManifest(text, manifest_path);
+  if (!rows.ok()) return rows.status();
+  std::vector<ItemInput> items;
+  std::set<std::string> seen;
+  for (auto& row : *rows) items.push_back(MakeItem(fsys, *root, row, &seen));
+  return items;
+}
+
+Result<std::vector<ItemInput>> Ingest(FileSystem& fsys, const std::string& input) {
+  if (!fsys.Exists(input)) return Status::NotFound(input + ": no such file or folder");
+  if (fsys.IsDirectory(input)) return IngestFolder(fsys, input);
+  return IngestManifest(fsys, input);
+}
+
+}  // namespace pg

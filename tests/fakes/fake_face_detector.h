@@ -1,0 +1,32 @@
+// FakeFaceDetector: returns the faces it is told to, or fails on demand.
+#pragma once
+
+#include "faces/face_detector.h"
+
+namespace pg::testing {
+
+class FakeFaceDetector : public FaceDetector {
+ public:
+  std::vector<FaceFact> faces;  ///< returned by every Detect()
+  bool fail = false;            ///< Detect() returns an Internal error
+  int calls = 0;
+
+  Result<std::vector<FaceFact>> Detect(const cv::Mat&) override {
+    ++calls;
+    if (fail) return Status::Internal("fake detector failure");
+    return faces;
+  }
+  std::string Name() const override { return "fake"; }
+  int MinFaceSize(int, int) const override { return 40; }
+
+  /// One face of the given box.
+  static FaceFact Face(int x, int y, int w, int h) {
+    FaceFact f;
+    f.box = {x, y, w, h};
+    f.score = 1.0;
+    f.detector = "fake";
+    return f;
+  }
+};
+
+}  // namespace pg::testing
