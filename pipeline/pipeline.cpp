@@ -1,0 +1,157 @@
+#include "pipeline.h"
+
+#include <filesystem>
+#include <set>
+
+#include "core/sha256.h"
+#include "decode/decode.h"
+#include "decode/format_sniff.h"
+#include "metadata/metadata_inventory.h"
+#include "names/name_finder.h"
+#include "policy/decide.h"
+#include "strip.h"
+
+namespace fs = std::filesystem;
+
+namespace pg {
+
+Pipeline::Pipeline(Options options, PipelineDeps deps)
+    : options_(std::move(options)), deps_(deps) {}
+
+Pipeline::~Pipeline() = default;
+
+Status Pipeline::Init() {
+  school_year_ = options_.school_year.empty() ? SchoolYearAt(deps_.clock->Now()) : options_.school_year;
+  std::vector<Student> all;
+  if (deps_.directory != nullptr) {
+    auto students = deps_.directory->AllStudents();
+    if (!students.ok()) return students.status();
+    all = std::move(*students);
+    for (const auto& s : all) students_[s.student_id] = s;
+  }
+  names_ = std::make_unique<NameIndex>(all);
+  return Status::Ok();
+}
+
+void Pipeline::Analyze(ImageRecord* rec) {
+  const ItemInput& in = rec->input;
+  if (!in.ingest_error.empty()) {
+    rec->problems.push_back({"ingest_error", in.ingest_error});
+    return;
+  }
+  auto bytes = deps_.fs->ReadFile(in.path, options_.max_file_bytes);
+  if (!bytes.ok()) {
+    rec->problems.push_back({"unreadable", bytes.status().message()});
+    return;
+  }
+  rec->sha256 = Sha256Hex(*bytes);
+  rec->format = SniffFormat(*bytes);
+
+  if (rec->format != ImageFormat::kUnknown) rec->metadata = InspectMetadata(*bytes, rec->format);
+  // Names in text that travels with the item: caption, alt text, file name, embedded text.
+  if (directory_available()) FindNamesInRecord(*names_, rec);
+  auto decoded = DecodeImage(*bytes, rec->metadata.exif_orientation, options_.max_pixels);
+  if (!decoded.ok()) {
+    rec->problems.push_back({"undecodable", in.rel_path + ": " + decoded.status().message()});
+    return;
+  }
+  rec->decoded = true;
+  rec->width = decoded->bgr.cols;
+  rec->height = decoded->bgr.rows;
+
+  auto faces = deps_.detector->Detect(decoded->bgr);
+  if (faces.ok()) {
+    rec->faces = std::move(*faces);
+    rec->faces_checked = true;
+  } else {
+    rec->problems.push_back({"face_detection_failed", faces.status().message()});
+  }
+
+  std::vector<std::string> removed;
+  auto out = SanitizeVerified(*bytes, rec->format, rec->metadata.exif_orientation, decoded->bgr,
+                              &removed);
+  if (!out.ok()) {
+    rec->problems.push_back({"unverified_output", out.status().message()});
+    return;
+  }
+  rec->metadata.removed = std::move(removed);
+  rec->sanitized = std::move(*out);
+}
+
+Decision Pipeline::DecideItem(const ImageRecord& rec) const {
+  PolicyContext ctx;
+  ctx.students = directory_available() ? &students_ : nullptr;
+  ctx.school_year = school_year_;
+  ctx.allow_unchecked_faces = options_.allow_unchecked_faces;
+  ctx.recognition_available = false;
+  return Decide(rec, ctx);
+}
+
+ItemResult Pipeline::Process(const ItemInput& item) {
+  ItemResult r;
+  r.record.input = item;
+  try {
+    Analyze(&r.record);
+  } catch (const std::exception& e) {  // a bug: fail closed, keep the batch going
+    r.record.problems.push_back({"internal_error", std::string("analysis failed: ") + e.what()});
+  }
+  r.decision = DecideItem(r.record);
+  return r;
+}
+
+std::string PublishedName(const ImageRecord& rec) {
+  fs::path p(rec.input.rel_path);
+  if (rec.sanitized && !rec.sanitized->extension.empty()) {
+    std::string ext = p.extension().string();
+    std::string lower;
+    for (char c : ext) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    bool same = lower == rec.sanitized->extension ||
+                (rec.sanitized->extension == ".jpg" && lower == ".jpeg");
+    if (!same) p.replace_extension(rec.sanitized->extension);
+  }
+  return p.string();
+}
+
+Status Pipeline::PreparePublishFolder(const std::string& out_dir, bool overwrite) {
+  std::string publish = (fs::path(out_dir) / "publish").string();
+  if (!deps_.fs->Exists(publish)) return Status::Ok();
+  auto files = deps_.fs->ListFilesRecursive(publish, nullptr);
+  if (!files.ok()) return Status::IoError(files.status().message());
+  if (files->empty()) return Status::Ok();
+  if (!overwrite) {
+    return Status::IoError(publish + " already holds " + std::to_string(files->size()) +
+                           " file(s) from an earlier run; choose an empty --out or pass --overwrite");
+  }
+  return deps_.fs->RemoveTree(publish);
+}
+
+BatchResult Pipeline::RunBatch(const std::vector<ItemInput>& items, const std::string& out_dir) {
+  BatchResult batch;
+  std::set<std::string> taken;
+  for (const auto& item : items) {
+    ItemResult r = Process(item);
+    if (!out_dir.empty() && r.decision.verdict == Verdict::kPublish) {
+      std::string name = PublishedName(r.record);
+      std::string target = (fs::path(out_dir) / "publish" / name).string();
+      Status st = taken.insert(name).second
+                      ? deps_.fs->WriteFileAtomic(target, r.record.sanitized->bytes, 0644)
+                      : Status::IoError(target + ": another item already publishes to this name");
+      if (st.ok()) {
+        r.record.output_path = target;
+      } else {
+        if (batch.write_status.ok()) batch.write_status = st;
+        r.record.problems.push_back({"output_write_failed", st.message()});
+        r.decision = DecideItem(r.record);
+      }
+    }
+    switch (r.decision.verdict) {
+      case Verdict::kPublish: ++batch.publish; break;
+      case Verdict::kReview: ++batch.review; break;
+      case Verdict::kBlock: ++batch.block; break;
+    }
+    batch.items.push_back(std::move(r));
+  }
+  return batch;
+}
+
+}  // namespace pg

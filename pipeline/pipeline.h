@@ -1,0 +1,93 @@
+// Pipeline: runs publish-gate's stages over items and writes what may be published.
+//
+// Stages, in order, each adding facts to the item's ImageRecord (see core/image_record.h):
+//   ingest (io/ingest.h) -> read + sha256 -> sniff + metadata inventory (metadata/) ->
+//   decode with orientation (decode/) -> faces (faces/) -> names (names/) ->
+//   sanitize + independent verification (metadata/) -> decide (policy/) -> emit.
+// The pipeline receives its slow or stateful dependencies (file system, face detector,
+// directory, clock) through PipelineDeps; it owns none of them. Only RunBatch writes to
+// disk, and only sanitized, verified bytes of items whose verdict is publish.
+// Not thread-safe: one Pipeline per thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/image_record.h"
+#include "core/options.h"
+#include "core/status.h"
+#include "core/verdict.h"
+#include "directory/student.h"
+#include "faces/face_detector.h"
+#include "io/file_system.h"
+
+namespace pg {
+
+class NameIndex;
+
+struct PipelineDeps {
+  FileSystem* fs = nullptr;             ///< required
+  FaceDetector* detector = nullptr;     ///< required
+  DirectoryStore* directory = nullptr;  ///< optional: null = no directory
+  const Clock* clock = nullptr;         ///< required
+};
+
+struct ItemResult {
+  ImageRecord record;
+  Decision decision;
+};
+
+struct BatchResult {
+  std::vector<ItemResult> items;
+  int publish = 0, review = 0, block = 0;
+  /// First failure to write an output file, if any (the items concerned went to review).
+  Status write_status;
+};
+
+class Pipeline {
+ public:
+  Pipeline(Options options, PipelineDeps deps);
+  ~Pipeline();
+
+  /// Start-up: loads the directory (if any) and builds the name index. Call once.
+  Status Init();
+
+  /// Every analysis stage on one item, then decide. Never throws; failures become
+  /// Problems and so review reasons.
+  ItemResult Process(const ItemInput& item);
+
+  /// Process() for each item; when out_dir is not empty, writes the sanitized bytes of
+  /// each publish item to out_dir/publish/<rel_path> (extension follows the output
+  /// format). REQUIRES: out_dir/publish holds no file from an earlier run (see
+  /// PreparePublishFolder).
+  BatchResult RunBatch(const std::vector<ItemInput>& items, const std::string& out_dir);
+
+  /// Makes out_dir/publish ready: an error if it already holds files, unless `overwrite`,
+  /// which empties it first (a stale file there would look published).
+  Status PreparePublishFolder(const std::string& out_dir, bool overwrite);
+
+  const std::string& school_year() const { return school_year_; }
+  bool directory_available() const { return deps_.directory != nullptr; }
+  size_t student_count() const { return students_.size(); }
+  const FaceDetector& detector() const { return *deps_.detector; }
+  const Options& options() const { return options_; }
+
+ private:
+  void Analyze(ImageRecord* rec);
+  Decision DecideItem(const ImageRecord& rec) const;
+
+  Options options_;
+  PipelineDeps deps_;
+  std::string school_year_;
+  std::map<std::string, Student> students_;
+  std::unique_ptr<NameIndex> names_;
+};
+
+/// The file name under publish/ for an item: rel_path with its extension replaced by
+/// the sanitized format's (photo.heic -> photo.jpg).
+std::string PublishedName(const ImageRecord& rec);
+
+}  // namespace pg

@@ -1,0 +1,174 @@
+#include <catch2/catch.hpp>
+
+#include "fakes/fake_directory_store.h"
+#include "policy/decide.h"
+
+using pg::testing::FakeDirectoryStore;
+
+namespace {
+
+struct DecideFixture {
+  std::map<std::string, pg::Student> students;
+  pg::PolicyContext ctx;
+  pg::ImageRecord rec;
+
+  DecideFixture() {
+    auto add = [&](pg::Student s) { students[s.student_id] = s; };
+    add(FakeDirectoryStore::Make("S1", "Maya", "Okafor", /*opt_out=*/true));
+    add(FakeDirectoryStore::Make("S2", "Lucas", "Ferreira"));
+    add(FakeDirectoryStore::Make("S3", "Sofia", "Nunez", false,
+                                 pg::NamePhotoPermission::kStudentAndParent, "2026-27"));
+    add(FakeDirectoryStore::Make("S4", "Ethan", "Park", false,
+                                 pg::NamePhotoPermission::kStudentAndParent, "2025-26"));
+    add(FakeDirectoryStore::Make("S5", "Ana", "Lee", false, pg::NamePhotoPermission::kParent,
+                                 "2026-27"));
+    ctx.students = &students;
+    ctx.school_year = "2026-27";
+    rec.input.rel_path = "a.jpg";
+    rec.decoded = true;
+    rec.faces_checked = true;
+    rec.sanitized = pg::SanitizedOutput{};
+    rec.sanitized->verified = true;
+  }
+  void Face() {
+    pg::FaceFact f;
+    f.box = {10, 20, 50, 50};
+    rec.faces.push_back(f);
+  }
+  void Name(const std::string& id, const std::string& text, const std::string& source = "caption") {
+    rec.names.push_back({text, source, id});
+  }
+  bool HasReason(const pg::Decision& d, const std::string& code) {
+    for (const auto& r : d.reasons) {
+      if (r.code == code) return true;
+    }
+    return false;
+  }
+  std::string Evidence(const pg::Decision& d, const std::string& code, const std::string& key) {
+    for (const auto& r : d.reasons) {
+      if (r.code != code) continue;
+      for (const auto& [k, v] : r.evidence) {
+        if (k == key) return v;
+      }
+    }
+    return "<none>";
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(DecideFixture, "photo without faces or names publishes", "[decide]") {
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kPublish);
+  CHECK(d.reasons.empty());
+}
+
+TEST_CASE_METHOD(DecideFixture, "opted-out student's name on a photo with faces blocks, with evidence",
+                 "[decide]") {
+  Face();
+  Name("S1", "Maya Okafor");
+  ctx.allow_unchecked_faces = true;
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kBlock);
+  REQUIRE(HasReason(d, "opted_out_name_with_photo"));
+  CHECK(Evidence(d, "opted_out_name_with_photo", "student_id") == "S1");
+  CHECK(Evidence(d, "opted_out_name_with_photo", "source") == "caption");
+  CHECK(Evidence(d, "opted_out_name_with_photo", "name") == "Maya Okafor");
+}
+
+TEST_CASE_METHOD(DecideFixture, "name with a photo needs student+parent permission for this school year",
+                 "[decide]") {
+  Face();
+  ctx.allow_unchecked_faces = true;
+  SECTION("no permission blocks") {
+    Name("S2", "Lucas Ferreira");
+    auto d = pg::Decide(rec, ctx);
+    CHECK(d.verdict == pg::Verdict::kBlock);
+    CHECK(HasReason(d, "name_photo_pairing_without_permission"));
+    CHECK(Evidence(d, "name_photo_pairing_without_permission", "permission") == "none");
+  }
+  SECTION("permission for this year publishes") {
+    Name("S3", "Sofia Nunez");
+    auto d = pg::Decide(rec, ctx);
+    CHECK(d.verdict == pg::Verdict::kPublish);
+  }
+  SECTION("last year's permission blocks") {
+    Name("S4", "Ethan Park");
+    auto d = pg::Decide(rec, ctx);
+    CHECK(d.verdict == pg::Verdict::kBlock);
+    CHECK(Evidence(d, "name_photo_pairing_without_permission", "permission_school_year") == "2025-26");
+  }
+  SECTION("parent-only permission blocks") {
+    Name("S5", "Ana Lee");
+    auto d = pg::Decide(rec, ctx);
+    CHECK(d.verdict == pg::Verdict::kBlock);
+  }
+}
+
+TEST_CASE_METHOD(DecideFixture, "student work with a name needs permission even without faces", "[decide]") {
+  rec.input.kind = pg::ItemKind::kStudentWork;
+  Name("S2", "Lucas Ferreira", "alt_text");
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kBlock);
+  CHECK(HasReason(d, "name_photo_pairing_without_permission"));
+}
+
+TEST_CASE_METHOD(DecideFixture, "name on a photo where no face was found goes to review", "[decide]") {
+  Name("S1", "Maya Okafor");
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(d, "name_with_photo_no_face_found"));
+}
+
+TEST_CASE_METHOD(DecideFixture, "faces without recognition go to review unless allowed", "[decide]") {
+  Face();
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(d, "faces_unchecked"));
+  CHECK(Evidence(d, "faces_unchecked", "boxes") == "50x50 at (10,20)");
+  ctx.allow_unchecked_faces = true;
+  CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
+}
+
+TEST_CASE_METHOD(DecideFixture, "no directory means review, never publish", "[decide]") {
+  ctx.students = nullptr;
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(d, "directory_unavailable"));
+}
+
+TEST_CASE_METHOD(DecideFixture, "stage problems fail closed to review", "[decide]") {
+  rec.problems.push_back({"undecodable", "a.jpg: premature end of data"});
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(d, "undecodable"));
+}
+
+TEST_CASE_METHOD(DecideFixture, "an item without a verified sanitized copy is not published", "[decide]") {
+  rec.sanitized->verified = false;
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(d, "unverified_output"));
+  rec.sanitized.reset();
+  CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kReview);
+}
+
+TEST_CASE_METHOD(DecideFixture, "block outranks review and every reason is kept", "[decide]") {
+  Face();
+  Name("S1", "Maya Okafor");
+  Name("S2", "Lucas Ferreira", "file_name");
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kBlock);
+  CHECK(HasReason(d, "opted_out_name_with_photo"));
+  CHECK(HasReason(d, "name_photo_pairing_without_permission"));
+  CHECK(HasReason(d, "faces_unchecked"));
+}
+
+TEST_CASE_METHOD(DecideFixture, "the same student named twice gives one reason", "[decide]") {
+  Face();
+  ctx.allow_unchecked_faces = true;
+  Name("S2", "Lucas Ferreira", "caption");
+  Name("S2", "Lucas Ferreira", "alt_text");
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.reasons.size() == 1);
+}
