@@ -1,0 +1,266 @@
+// publish-gate CLI: parses the command line into Options, builds the pipeline's real
+// dependencies, runs one command and maps the outcome to an exit code (core/exit_codes.h).
+// All logic lives in pipeline_core; this file only wires it up.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "core/exit_codes.h"
+#include "core/version.h"
+#include "directory/directory_import.h"
+#include "directory/sqlite_directory_store.h"
+#include "io/ingest.h"
+#include "pipeline.h"
+#include "report/report.h"
+#include "strip.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string DefaultDbPath() { return pg::DefaultDirectoryDbPath(); }
+
+int Fail(const pg::Status& s) {
+  std::cerr << "publish-gate: " << s.message() << "\n";
+  return pg::ExitCodeFor(s);
+}
+
+int VerdictExit(int review, int block) {
+  if (block > 0) return pg::kExitSomeBlocked;
+  if (review > 0) return pg::kExitSomeReview;
+  return pg::kExitAllPublish;
+}
+
+struct GateFlags {
+  std::string db;
+  std::string faces_unchecked = "review";
+  std::uint64_t max_pixels = pg::Options().max_pixels;
+  std::string school_year;
+};
+
+void AddGateFlags(CLI::App* cmd, GateFlags* f) {
+  cmd->add_option("--db", f->db,
+                  "Student directory database (default: " + DefaultDbPath() +
+                      " if it exists; without one every item goes to review)");
+  cmd->add_option("--faces-unchecked", f->faces_unchecked,
+                  "What to do with faces that no recognition checked: review (default) or allow")
+      ->check(CLI::IsMember({"review", "allow"}));
+  cmd->add_option("--max-pixels", f->max_pixels, "Refuse images larger than this many pixels")
+      ->capture_default_str();
+  cmd->add_option("--school-year", f->school_year,
+                  "School year whose permissions count, e.g. 2026-27 (default: from today's date)");
+}
+
+/// The gate's real dependencies, owned for the length of one command.
+struct Gate {
+  pg::RealFileSystem fs;
+  pg::SystemClock clock;
+  std::unique_ptr<pg::FaceDetector> detector;
+  std::unique_ptr<pg::SqliteDirectoryStore> store;
+  std::unique_ptr<pg::Pipeline> pipeline;
+};
+
+pg::Status BuildGate(const GateFlags& f, Gate* g) {
+  pg::Options opt;
+  opt.allow_unchecked_faces = f.faces_unchecked == "allow";
+  opt.max_pixels = f.max_pixels;
+  opt.school_year = f.school_year;
+  std::string db = f.db;
+  if (db.empty() && fs::exists(DefaultDbPath())) db = DefaultDbPath();
+  if (!db.empty()) {
+    auto store = pg::SqliteDirectoryStore::Open(db, /*create=*/false);
+    if (!store.ok()) return store.status();
+    g->store = std::move(*store);
+  } else {
+    std::cerr << "publish-gate: no student directory (--db, or " << DefaultDbPath()
+              << "); names and opt-outs cannot be checked, so nothing will be published\n";
+  }
+  opt.db_path = db;
+  g->detector = pg::MakeDlibHogDetector(opt.hog_upsample, opt.hog_upsample_max_side);
+  pg::PipelineDeps deps{&g->fs, g->detector.get(), g->store.get(), &g->clock};
+  g->pipeline = std::make_unique<pg::Pipeline>(opt, deps);
+  return g->pipeline->Init();
+}
+
+pg::RunInfo MakeRunInfo(const Gate& g, const std::string& input) {
+  pg::RunInfo info;
+  info.started_at = pg::IsoTimestamp(g.clock.Now());
+  info.input = input;
+  info.school_year = g.pipeline->school_year();
+  info.directory = g.pipeline->directory_available();
+  info.students = g.pipeline->student_count();
+  info.detector = g.pipeline->detector().Name();
+  return info;
+}
+
+int RunCheck(const GateFlags& flags, const std::vector<std::string>& files, const std::string& caption,
+             const std::string& alt, const std::string& kind_text, bool json) {
+  auto kind = pg::ParseItemKind(kind_text);
+  for (const auto& f : files) {
+    if (!fs::exists(f)) return Fail(pg::Status::NotFound(f + ": no such file"));
+  }
+  Gate g;
+  if (pg::Status s = BuildGate(flags, &g); !s.ok()) return Fail(s);
+  pg::BatchResult batch;
+  for (const auto& f : files) {
+    pg::ItemInput in;
+    in.path = f;
+    in.rel_path = f;
+    in.caption = caption;
+    in.alt_text = alt;
+    in.kind = *kind;
+    batch.items.push_back(g.pipeline->Process(in));
+    switch (batch.items.back().decision.verdict) {
+      case pg::Verdict::kPublish: ++batch.publish; break;
+      case pg::Verdict::kReview: ++batch.review; break;
+      case pg::Verdict::kBlock: ++batch.block; break;
+    }
+  }
+  if (json) {
+    auto j = batch.items.size() == 1 ? pg::ItemJson(batch.items[0])
+                                     : pg::BatchReportJson(batch, MakeRunInfo(g, ""));
+    std::cout << j.dump(2) << "\n";
+  } else {
+    for (const auto& item : batch.items) std::cout << pg::HumanSummary(item);
+  }
+  return VerdictExit(batch.review, batch.block);
+}
+
+int RunRun(const GateFlags& flags, const std::string& input, const std::string& out, bool overwrite) {
+  Gate g;
+  auto items = pg::Ingest(g.fs, input);
+  if (!items.ok()) return Fail(items.status());
+  if (pg::Status s = BuildGate(flags, &g); !s.ok()) return Fail(s);
+  if (pg::Status s = g.pipeline->PreparePublishFolder(out, overwrite); !s.ok()) return Fail(s);
+  pg::RunInfo info = MakeRunInfo(g, input);
+  pg::BatchResult batch = g.pipeline->RunBatch(*items, out);
+  std::string json = pg::BatchReportJson(batch, info).dump(2) + "\n";
+  std::string csv = pg::BatchReportCsv(batch);
+  pg::Status s = g.fs.WriteFileAtomic((fs::path(out) / "report.json").string(),
+                                      pg::Bytes(json.begin(), json.end()), 0640);
+  if (s.ok()) {
+    s = g.fs.WriteFileAtomic((fs::path(out) / "report.csv").string(), pg::Bytes(csv.begin(), csv.end()),
+                             0640);
+  }
+  if (!s.ok()) return Fail(s);
+  std::cout << pg::OneLineSummary(batch, out) << "\n";
+  if (!batch.write_status.ok()) return Fail(batch.write_status);
+  return VerdictExit(batch.review, batch.block);
+}
+
+int RunStrip(const std::string& in, const std::string& out, std::uint64_t max_pixels) {
+  pg::RealFileSystem fsys;
+  auto bytes = fsys.ReadFile(in, pg::Options().max_file_bytes);
+  if (!bytes.ok()) return Fail(bytes.status());
+  auto r = pg::StripBytes(*bytes, max_pixels);
+  if (!r.ok()) return Fail(pg::Status::BadData(in + ": " + r.status().message()));
+  if (pg::Status s = fsys.WriteFileAtomic(out, r->output.bytes, 0644); !s.ok()) return Fail(s);
+  std::cout << in << " -> " << out << ": removed " << r->metadata.removed.size() << " item(s)";
+  for (const auto& m : r->metadata.removed) std::cout << "\n  - " << m;
+  if (r->output.reencoded) std::cout << "\n  (pixels re-encoded as " << pg::ImageFormatName(r->output.format) << ")";
+  std::cout << "\n";
+  return pg::kExitAllPublish;
+}
+
+int RunImport(const std::string& csv, std::string db, const std::vector<std::string>& maps, bool replace) {
+  std::map<std::string, std::string> column_map;
+  for (const auto& m : maps) {
+    auto eq = m.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size()) {
+      std::cerr << "publish-gate: --map takes canonical=SourceColumn, got '" << m << "'\n";
+      return pg::kExitUsage;
+    }
+    column_map[m.substr(0, eq)] = m.substr(eq + 1);
+  }
+  if (db.empty()) db = DefaultDbPath();
+  auto store = pg::SqliteDirectoryStore::Open(db, /*create=*/true);
+  if (!store.ok()) return Fail(store.status());
+  pg::RealFileSystem fsys;
+  auto report = pg::ImportDirectoryCsv(fsys, csv, column_map, **store, replace);
+  if (!report.ok()) return Fail(report.status());
+  for (const auto& r : report->rejected) std::cerr << "publish-gate: " << csv << ": " << r << "\n";
+  std::cout << "loaded " << report->rows_loaded << " student(s) into " << db << "; rejected "
+            << report->rejected.size() << " row(s)\n";
+  return report->rejected.empty() ? pg::kExitAllPublish : pg::kExitDataErr;
+}
+
+int RunPurge(std::string db) {
+  if (db.empty()) db = DefaultDbPath();
+  auto store = pg::SqliteDirectoryStore::Open(db, /*create=*/false);
+  if (!store.ok()) return Fail(store.status());
+  if (pg::Status s = (*store)->Purge(); !s.ok()) return Fail(s);
+  std::cout << "purged all student data from " << db << "\n";
+  return pg::kExitAllPublish;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"publish-gate: checks student photos and work before they are published on the web"};
+  app.set_version_flag("--version", std::string("publish-gate ") + PG_VERSION);
+  app.require_subcommand(1);
+
+  GateFlags check_flags;
+  std::vector<std::string> check_files;
+  std::string caption, alt, kind = "photo";
+  bool json = false;
+  auto* check = app.add_subcommand("check", "Spot-check files: prints the verdict and its reasons");
+  check->add_option("FILE", check_files, "Image files")->required();
+  check->add_option("--caption", caption, "Caption that would be published with the image");
+  check->add_option("--alt", alt, "Alt text that would be published with the image");
+  check->add_option("--kind", kind, "photo or student-work")
+      ->check(CLI::IsMember({"photo", "student-work"}))->capture_default_str();
+  check->add_flag("--json", json, "Print the item report as JSON");
+  AddGateFlags(check, &check_flags);
+
+  GateFlags run_flags;
+  std::string input, out;
+  bool overwrite = false;
+  auto* run = app.add_subcommand("run", "Check a folder or manifest; write publish/ and reports to --out");
+  run->add_option("INPUT", input, "Folder (recursive) or manifest (.csv / .json)")->required();
+  run->add_option("--out", out, "Output folder (publish/, report.json, report.csv)")->required();
+  run->add_flag("--overwrite", overwrite, "Empty an existing OUT/publish first");
+  AddGateFlags(run, &run_flags);
+
+  std::string strip_in, strip_out;
+  std::uint64_t strip_max_pixels = pg::Options().max_pixels;
+  auto* strip = app.add_subcommand("strip", "Remove all metadata from one image, losslessly where possible");
+  strip->add_option("IN", strip_in, "Input image")->required();
+  strip->add_option("OUT", strip_out, "Output image")->required();
+  strip->add_option("--max-pixels", strip_max_pixels, "Refuse images larger than this many pixels");
+
+  auto* dir = app.add_subcommand("directory", "Manage the local student directory");
+  dir->require_subcommand(1);
+  std::string import_csv, import_db, purge_db;
+  std::vector<std::string> maps;
+  bool replace = false;
+  auto* imp = dir->add_subcommand("import", "Load a student information system CSV export");
+  imp->add_option("CSV", import_csv, "CSV export (see optout-data/README.md)")->required();
+  imp->add_option("--db", import_db, "Directory database (default: " + DefaultDbPath() + ")");
+  imp->add_option("--map", maps, "canonical=SourceColumn, e.g. student_id=\"Student ID\" (repeatable)");
+  imp->add_flag("--replace", replace, "Remove students that are not in this CSV");
+  auto* purge = dir->add_subcommand("purge", "Delete all student data from the directory database");
+  purge->add_option("--db", purge_db, "Directory database (default: " + DefaultDbPath() + ")");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : pg::kExitUsage;
+  }
+
+  try {
+    if (*check) return RunCheck(check_flags, check_files, caption, alt, kind, json);
+    if (*run) return RunRun(run_flags, input, out, overwrite);
+    if (*strip) return RunStrip(strip_in, strip_out, strip_max_pixels);
+    if (*imp) return RunImport(import_csv, import_db, maps, replace);
+    if (*purge) return RunPurge(purge_db);
+  } catch (const std::exception& e) {
+    std::cerr << "publish-gate: internal error: " << e.what() << "\n";
+    return pg::kExitSoftware;
+  }
+  return pg::kExitUsage;
+}

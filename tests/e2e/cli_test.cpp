@@ -1,0 +1,235 @@
+// End-to-end: runs the publish-gate binary as a user would.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "metadata/exif_writer.h"
+#include "test_util.h"
+
+using namespace pg::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kCli = PG_CLI_PATH;
+
+const char* kStudentsCsv =
+    "student_id,first_name,last_name,preferred_name,grade,school,photo_opt_out,"
+    "name_photo_permission,permission_school_year,reference_photos\n"
+    "S1001,Maya,Okafor,,4,Lincoln Elementary,Y,none,,\n"
+    "S1002,Lucas,Ferreira,Luke,5,Lincoln Elementary,N,none,,\n"
+    "S1003,Sofía,Núñez,,5,Lincoln Elementary,N,student+parent,2026-27,\n";
+
+struct CliFixture {
+  TempDir dir;
+  std::string db;
+
+  CliFixture() : db(dir / "dir.db") {
+    WriteText(dir / "students.csv", kStudentsCsv);
+    auto r = Run("directory import " + Quote(dir / "students.csv") + " --db " + Quote(db));
+    REQUIRE(r.exit_code == 0);
+  }
+  static CommandResult Run(const std::string& args) {
+    return RunCommand("HOME=/nonexistent-home XDG_DATA_HOME= " + Quote(kCli) + " " + args);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("version and help flags work on every command", "[cli]") {
+  auto v = CliFixture::Run("--version");
+  CHECK(v.exit_code == 0);
+  CHECK_THAT(v.out, Catch::Contains("publish-gate 0."));
+  for (const char* cmd : {"", "check ", "run ", "strip ", "directory ", "directory import "}) {
+    auto h = CliFixture::Run(std::string(cmd) + "--help");
+    INFO(cmd);
+    CHECK(h.exit_code == 0);
+    CHECK_THAT(h.out, Catch::Contains("Usage"));
+  }
+}
+
+TEST_CASE("bad command lines exit 64", "[cli]") {
+  CHECK(CliFixture::Run("").exit_code == 64);
+  CHECK(CliFixture::Run("frobnicate").exit_code == 64);
+  CHECK(CliFixture::Run("run only-input").exit_code == 64);
+  CHECK(CliFixture::Run("check x.jpg --kind painting").exit_code == 64);
+}
+
+TEST_CASE_METHOD(CliFixture, "directory import: file is 0600 and bad rows are reported by line", "[cli]") {
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  WriteText(dir / "bad.csv",
+            "student_id,first_name,last_name,photo_opt_out\n"
+            "S1,Ann,Lee,Y\n"
+            "S2,Bo,Kim,maybe\n"
+            "S3,,Diaz,N\n");
+  auto r = Run("directory import " + Quote(dir / "bad.csv") + " --db " + Quote(dir / "bad.db"));
+  CHECK(r.exit_code == 65);
+  CHECK_THAT(r.out, Catch::Contains("line 3"));
+  CHECK_THAT(r.out, Catch::Contains("line 4"));
+  CHECK_THAT(r.out, Catch::Contains("loaded 1"));
+}
+
+TEST_CASE_METHOD(CliFixture, "directory import maps a SIS export's column names", "[cli]") {
+  WriteText(dir / "sis.csv",
+            "Student ID,First Name,Last Name,Media Opt Out\n"
+            "9001,Ann,Lee,Yes\n");
+  auto r = Run("directory import " + Quote(dir / "sis.csv") + " --db " + Quote(dir / "sis.db") +
+               " --map 'student_id=Student ID' --map 'first_name=First Name'"
+               " --map 'last_name=Last Name' --map 'photo_opt_out=Media Opt Out'");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("loaded 1"));
+}
+
+TEST_CASE_METHOD(CliFixture, "check: clean photo publishes; --json gives the item report", "[cli]") {
+  WriteBytes(dir / "garden.png", Encode(DrawScene(), ".png"));
+  auto human = Run("check " + Quote(dir / "garden.png") + " --db " + Quote(db));
+  CHECK(human.exit_code == 0);
+  CHECK_THAT(human.out, Catch::Contains("PUBLISH"));
+  auto r = Run("check " + Quote(dir / "garden.png") + " --db " + Quote(db) + " --json");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["verdict"] == "publish");
+  CHECK(j["sha256"].get<std::string>().size() == 64);
+  CHECK(j["kind"] == "photo");
+  CHECK(j["faces"].is_array());
+  CHECK(j["names"].is_array());
+  CHECK(j["metadata"]["found"].is_array());
+  CHECK(j["output"].is_null());
+}
+
+TEST_CASE_METHOD(CliFixture, "check: a student's name on student work without permission blocks", "[cli]") {
+  WriteBytes(dir / "essay.png", Encode(DrawScene(), ".png"));
+  auto r = Run("check " + Quote(dir / "essay.png") + " --db " + Quote(db) +
+               " --kind student-work --caption 'Essay by LUKE FERREIRA' --json");
+  CHECK(r.exit_code == 2);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["verdict"] == "block");
+  CHECK(j["reasons"][0]["code"] == "name_photo_pairing_without_permission");
+  CHECK(j["names"][0]["student_id"] == "S1002");
+  CHECK(j["names"][0]["source"] == "caption");
+  auto ok = Run("check " + Quote(dir / "essay.png") + " --db " + Quote(db) +
+                " --kind student-work --caption 'Essay by Sofia Nunez' --school-year 2026-27");
+  CHECK(ok.exit_code == 0);
+}
+
+TEST_CASE_METHOD(CliFixture, "check: a corrupt file is review with a precise reason", "[cli]") {
+  pg::Bytes jpeg = Encode(DrawScene(), ".jpg");
+  WriteBytes(dir / "cut.jpg", pg::Bytes(jpeg.begin(), jpeg.begin() + jpeg.size() / 3));
+  auto r = Run("check " + Quote(dir / "cut.jpg") + " --db " + Quote(db));
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("REVIEW") && Catch::Contains("undecodable"));
+}
+
+TEST_CASE_METHOD(CliFixture, "a missing directory database is exit 66 naming the path", "[cli]") {
+  WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
+  auto r = Run("check " + Quote(dir / "a.png") + " --db " + Quote(dir / "nope.db"));
+  CHECK(r.exit_code == 66);
+  CHECK_THAT(r.out, Catch::Contains("nope.db"));
+  CHECK_FALSE(fs::exists(dir / "nope.db"));
+}
+
+TEST_CASE_METHOD(CliFixture, "without any directory, check goes to review and says why", "[cli]") {
+  WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
+  auto r = Run("check " + Quote(dir / "a.png"));
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("directory_unavailable"));
+}
+
+TEST_CASE_METHOD(CliFixture, "run: reports, publish/ holds only sanitized publish items", "[cli]") {
+  pg::SyntheticExif exif;
+  exif.gps_lat = 40.0;
+  exif.gps_lon = -75.0;
+  auto gps = pg::InsertExifIntoJpeg(Encode(DrawScene(), ".jpg"), exif);
+  REQUIRE(gps.ok());
+  WriteBytes(dir / "in/photos/garden.jpg", *gps);
+  WriteBytes(dir / "in/work/essay.png", Encode(DrawScene(), ".png"));
+  WriteText(dir / "in/photos/broken.jpg", "\xFF\xD8\xFF garbage");
+  WriteText(dir / "in/manifest.csv",
+            "file,caption,alt_text,page,kind\n"
+            "photos/garden.jpg,Garden day,Apples on a table,news,photo\n"
+            "work/essay.png,Essay by Maya Okafor,,writing,student-work\n"
+            "photos/broken.jpg,,,news,photo\n"
+            "../../etc/passwd,,,news,photo\n");
+  auto r = Run("run " + Quote(dir / "in/manifest.csv") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("4 item(s): 1 publish, 2 review, 1 block"));
+  auto j = nlohmann::json::parse(ReadText(dir / "out/report.json"));
+  REQUIRE(j["items"].size() == 4);
+  CHECK(j["summary"]["publish"] == 1);
+  CHECK(j["items"][0]["verdict"] == "publish");
+  CHECK(j["items"][0]["output"] == dir / "out/publish/photos/garden.jpg");
+  bool gps_found = false;
+  for (const auto& f : j["items"][0]["metadata"]["found"]) gps_found |= f["kind"] == "gps";
+  CHECK(gps_found);
+  CHECK_FALSE(j["items"][0]["metadata"]["removed"].empty());
+  CHECK(j["items"][1]["verdict"] == "block");
+  CHECK(j["items"][2]["reasons"][0]["code"] == "undecodable");
+  CHECK(j["items"][3]["reasons"][0]["code"] == "ingest_error");
+  std::string csv = ReadText(dir / "out/report.csv");
+  CHECK_THAT(csv, Catch::StartsWith("file,verdict,reasons,faces,names,output,sha256\n"));
+  CHECK_THAT(csv, Catch::Contains("work/essay.png,block,name_photo_pairing_without_permission"));
+  std::vector<std::string> published;
+  for (auto& e : fs::recursive_directory_iterator(dir / "out/publish")) {
+    if (e.is_regular_file()) published.push_back(e.path().lexically_relative(dir / "out/publish").string());
+  }
+  REQUIRE(published == std::vector<std::string>{"photos/garden.jpg"});
+  pg::Bytes out = ReadBytes(dir / "out/publish/photos/garden.jpg");
+  std::string text(out.begin(), out.end());
+  CHECK(text.find("Exif") == std::string::npos);
+
+  auto again = Run("run " + Quote(dir / "in/manifest.csv") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  CHECK(again.exit_code == 73);
+  CHECK_THAT(again.out, Catch::Contains("--overwrite"));
+}
+
+TEST_CASE_METHOD(CliFixture, "run: a missing input is exit 66", "[cli]") {
+  auto r = Run("run " + Quote(dir / "absent") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  CHECK(r.exit_code == 66);
+  CHECK_THAT(r.out, Catch::Contains("absent"));
+}
+
+TEST_CASE("strip removes GPS EXIF and keeps the picture", "[cli]") {
+  TempDir dir;
+  pg::SyntheticExif exif;
+  exif.gps_lat = 40.0;
+  exif.gps_lon = -75.0;
+  exif.artist = "Pat Example";
+  auto gps = pg::InsertExifIntoJpeg(Encode(DrawScene(), ".jpg"), exif);
+  REQUIRE(gps.ok());
+  WriteBytes(dir / "in.jpg", *gps);
+  auto r = CliFixture::Run("strip " + Quote(dir / "in.jpg") + " " + Quote(dir / "out.jpg"));
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Exif"));
+  pg::Bytes out = ReadBytes(dir / "out.jpg");
+  std::string text(out.begin(), out.end());
+  CHECK(text.find("Pat Example") == std::string::npos);
+  cv::Mat a = cv::imread(dir / "in.jpg"), b = cv::imread(dir / "out.jpg");
+  REQUIRE(a.size() == b.size());
+  CHECK(cv::norm(a, b, cv::NORM_INF) == 0);
+  auto bad = CliFixture::Run("strip " + Quote(dir / "missing.jpg") + " " + Quote(dir / "o.jpg"));
+  CHECK(bad.exit_code == 66);
+}
+
+TEST_CASE("check blocks an opted-out student named on a real face photo", "[cli][testdata]") {
+  TempDir dir;
+  WriteText(dir / "students.csv", kStudentsCsv);
+  std::string db = dir / "dir.db";
+  REQUIRE(CliFixture::Run("directory import " + Quote(dir / "students.csv") + " --db " + Quote(db)).exit_code == 0);
+  std::string photo = std::string(PG_TESTDATA_DIR) + "/identities/obama/1.jpg";
+  auto r = CliFixture::Run("check " + Quote(photo) + " --db " + Quote(db) +
+                           " --caption 'Maya Okafor at assembly' --json");
+  CHECK(r.exit_code == 2);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["faces"].size() >= 1);
+  CHECK(j["faces"][0]["detector"] == "dlib-hog");
+  CHECK(j["reasons"][0]["code"] == "opted_out_name_with_photo");
+  auto plain = CliFixture::Run("check " + Quote(photo) + " --db " + Quote(db) + " --json");
+  CHECK(plain.exit_code == 1);
+  CHECK(nlohmann::json::parse(plain.out)["reasons"][0]["code"] == "faces_unchecked");
+}
