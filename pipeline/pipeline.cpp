@@ -100,16 +100,7 @@ ItemResult Pipeline::Process(const ItemInput& item) {
 }
 
 std::string PublishedName(const ImageRecord& rec) {
-  fs::path p(rec.input.rel_path);
-  if (rec.sanitized && !rec.sanitized->extension.empty()) {
-    std::string ext = p.extension().string();
-    std::string lower;
-    for (char c : ext) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    bool same = lower == rec.sanitized->extension ||
-                (rec.sanitized->extension == ".jpg" && lower == ".jpeg");
-    if (!same) p.replace_extension(rec.sanitized->extension);
-  }
-  return p.string();
+  return rec.sanitized ? WithOutputExtension(rec.input.rel_path, *rec.sanitized) : rec.input.rel_path;
 }
 
 Status Pipeline::PreparePublishFolder(const std::string& out_dir, bool overwrite) {

@@ -1,5 +1,8 @@
 #include "strip.h"
 
+#include <filesystem>
+#include <set>
+
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
 #include "metadata/metadata_inventory.h"
@@ -32,6 +35,61 @@ Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels) 
   if (!out.ok()) return out.status();
   r.output = std::move(*out);
   return r;
+}
+
+std::string WithOutputExtension(const std::string& rel, const SanitizedOutput& out) {
+  std::filesystem::path p(rel);
+  if (out.extension.empty()) return rel;
+  std::string lower;
+  for (char c : p.extension().string()) {
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  bool same = lower == out.extension || (out.extension == ".jpg" && lower == ".jpeg") ||
+              (out.extension == ".tif" && lower == ".tiff");
+  if (!same) p.replace_extension(out.extension);
+  return p.string();
+}
+
+std::vector<StripFileResult> StripFiles(FileSystem& fs, const std::vector<std::string>& inputs,
+                                        const std::string& out_dir, std::uint64_t max_pixels,
+                                        std::uint64_t max_file_bytes) {
+  namespace stdfs = std::filesystem;
+  std::vector<std::pair<std::string, std::string>> jobs;  // (input path, name below out_dir)
+  std::vector<StripFileResult> results;
+  for (const auto& in : inputs) {
+    if (fs.IsDirectory(in)) {
+      auto files = fs.ListFilesRecursive(in, nullptr);
+      if (!files.ok()) {
+        results.push_back({in, "", files.status(), {}});
+        continue;
+      }
+      for (const auto& rel : *files) jobs.emplace_back((stdfs::path(in) / rel).string(), rel);
+    } else {
+      jobs.emplace_back(in, stdfs::path(in).filename().string());
+    }
+  }
+  std::set<std::string> taken;
+  for (const auto& [in, rel] : jobs) {
+    StripFileResult r;
+    r.input = in;
+    auto bytes = fs.ReadFile(in, max_file_bytes);
+    auto stripped = bytes.ok() ? StripBytes(*bytes, max_pixels) : Result<StripResult>(bytes.status());
+    if (!stripped.ok()) {
+      r.status = stripped.status();
+    } else {
+      std::string name = WithOutputExtension(rel, stripped->output);
+      r.output = (stdfs::path(out_dir) / name).string();
+      if (!taken.insert(name).second) {
+        r.status = Status::IoError(r.output + ": two inputs strip to this name");
+      } else {
+        r.status = fs.WriteFileAtomic(r.output, stripped->output.bytes, 0644);
+      }
+      if (r.status.ok()) r.result = std::move(*stripped);
+      else r.output.clear();
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
 }
 
 }  // namespace pg

@@ -12,6 +12,7 @@
 
 #include "core/image_record.h"
 #include "core/status.h"
+#include "io/file_system.h"
 
 namespace pg {
 
@@ -28,5 +29,24 @@ struct StripResult {
 
 /// Sniff, inventory, decode (for orientation and verification), sanitize, verify.
 Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels);
+
+/// `rel` with its extension replaced by the output format's when they differ
+/// (photo.heic -> photo.jpg; photo.jpeg stays).
+std::string WithOutputExtension(const std::string& rel, const SanitizedOutput& out);
+
+struct StripFileResult {
+  std::string input;
+  std::string output;  ///< path written ("" on failure)
+  Status status;       ///< why this file was not stripped
+  StripResult result;  ///< valid when status.ok()
+};
+
+/// Strips each input into out_dir, continuing past failures: a file goes to
+/// out_dir/<its name>, a folder's files (recursively, hidden ones skipped) to
+/// out_dir/<path below the folder>; the extension follows the output format. Start-up
+/// cost is paid once for the whole list. Results are in input order.
+std::vector<StripFileResult> StripFiles(FileSystem& fs, const std::vector<std::string>& inputs,
+                                        const std::string& out_dir, std::uint64_t max_pixels,
+                                        std::uint64_t max_file_bytes);
 
 }  // namespace pg

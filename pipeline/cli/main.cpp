@@ -151,18 +151,47 @@ int RunRun(const GateFlags& flags, const std::string& input, const std::string& 
   return VerdictExit(batch.review, batch.block);
 }
 
-int RunStrip(const std::string& in, const std::string& out, std::uint64_t max_pixels) {
-  pg::RealFileSystem fsys;
-  auto bytes = fsys.ReadFile(in, pg::Options().max_file_bytes);
-  if (!bytes.ok()) return Fail(bytes.status());
-  auto r = pg::StripBytes(*bytes, max_pixels);
-  if (!r.ok()) return Fail(pg::Status::BadData(in + ": " + r.status().message()));
-  if (pg::Status s = fsys.WriteFileAtomic(out, r->output.bytes, 0644); !s.ok()) return Fail(s);
-  std::cout << in << " -> " << out << ": removed " << r->metadata.removed.size() << " item(s)";
-  for (const auto& m : r->metadata.removed) std::cout << "\n  - " << m;
-  if (r->output.reencoded) std::cout << "\n  (pixels re-encoded as " << pg::ImageFormatName(r->output.format) << ")";
+void PrintStripped(const pg::StripFileResult& r) {
+  std::cout << r.input << " -> " << r.output << ": removed " << r.result.metadata.removed.size()
+            << " item(s)";
+  for (const auto& m : r.result.metadata.removed) std::cout << "\n  - " << m;
+  if (r.result.output.reencoded) {
+    std::cout << "\n  (pixels re-encoded as " << pg::ImageFormatName(r.result.output.format) << ")";
+  }
   std::cout << "\n";
-  return pg::kExitAllPublish;
+}
+
+/// `strip IN OUT` (one file) or `strip IN... --out-dir DIR` (files and folders).
+int RunStrip(const std::vector<std::string>& args, const std::string& out_dir, std::uint64_t max_pixels,
+             bool quiet) {
+  pg::RealFileSystem fsys;
+  const std::uint64_t max_bytes = pg::Options().max_file_bytes;
+  if (out_dir.empty()) {
+    if (args.size() != 2) {
+      std::cerr << "publish-gate: strip takes IN OUT, or IN... --out-dir DIR\n";
+      return pg::kExitUsage;
+    }
+    if (!fsys.Exists(args[0])) return Fail(pg::Status::NotFound(args[0] + ": no such file"));
+    auto bytes = fsys.ReadFile(args[0], max_bytes);
+    if (!bytes.ok()) return Fail(bytes.status());
+    auto r = pg::StripBytes(*bytes, max_pixels);
+    if (!r.ok()) return Fail(pg::Status::BadData(args[0] + ": " + r.status().message()));
+    if (pg::Status s = fsys.WriteFileAtomic(args[1], r->output.bytes, 0644); !s.ok()) return Fail(s);
+    if (!quiet) PrintStripped({args[0], args[1], pg::Status::Ok(), std::move(*r)});
+    return pg::kExitAllPublish;
+  }
+  int failed = 0, ok = 0;
+  for (const auto& r : pg::StripFiles(fsys, args, out_dir, max_pixels, max_bytes)) {
+    if (!r.status.ok()) {
+      ++failed;
+      std::cerr << "publish-gate: " << r.input << ": " << r.status.message() << "\n";
+    } else {
+      ++ok;
+      if (!quiet) PrintStripped(r);
+    }
+  }
+  std::cout << "stripped " << ok << " file(s) into " << out_dir << "; " << failed << " failed\n";
+  return failed == 0 ? pg::kExitAllPublish : pg::kExitDataErr;
 }
 
 int RunImport(const std::string& csv, std::string db, const std::vector<std::string>& maps, bool replace) {
@@ -225,11 +254,15 @@ int main(int argc, char** argv) {
   run->add_flag("--overwrite", overwrite, "Empty an existing OUT/publish first");
   AddGateFlags(run, &run_flags);
 
-  std::string strip_in, strip_out;
+  std::vector<std::string> strip_args;
+  std::string strip_out_dir;
+  bool strip_quiet = false;
   std::uint64_t strip_max_pixels = pg::Options().max_pixels;
-  auto* strip = app.add_subcommand("strip", "Remove all metadata from one image, losslessly where possible");
-  strip->add_option("IN", strip_in, "Input image")->required();
-  strip->add_option("OUT", strip_out, "Output image")->required();
+  auto* strip = app.add_subcommand(
+      "strip", "Remove all metadata, losslessly where the format allows: IN OUT, or IN... --out-dir DIR");
+  strip->add_option("FILES", strip_args, "IN OUT, or inputs (files, folders) with --out-dir")->required();
+  strip->add_option("--out-dir", strip_out_dir, "Write every input's stripped copy below this folder");
+  strip->add_flag("-q,--quiet", strip_quiet, "Print only errors and the final count");
   strip->add_option("--max-pixels", strip_max_pixels, "Refuse images larger than this many pixels");
 
   auto* dir = app.add_subcommand("directory", "Manage the local student directory");
@@ -255,7 +288,7 @@ int main(int argc, char** argv) {
   try {
     if (*check) return RunCheck(check_flags, check_files, caption, alt, kind, json);
     if (*run) return RunRun(run_flags, input, out, overwrite);
-    if (*strip) return RunStrip(strip_in, strip_out, strip_max_pixels);
+    if (*strip) return RunStrip(strip_args, strip_out_dir, strip_max_pixels, strip_quiet);
     if (*imp) return RunImport(import_csv, import_db, maps, replace);
     if (*purge) return RunPurge(purge_db);
   } catch (const std::exception& e) {

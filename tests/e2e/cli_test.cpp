@@ -233,3 +233,29 @@ TEST_CASE("check blocks an opted-out student named on a real face photo", "[cli]
   CHECK(plain.exit_code == 1);
   CHECK(nlohmann::json::parse(plain.out)["reasons"][0]["code"] == "faces_unchecked");
 }
+
+TEST_CASE("strip --out-dir strips files and folders in one process, past failures", "[cli]") {
+  TempDir dir;
+  pg::SyntheticExif exif;
+  exif.gps_lat = 40.0;
+  exif.gps_lon = -75.0;
+  auto gps = pg::InsertExifIntoJpeg(Encode(DrawScene(), ".jpg"), exif);
+  REQUIRE(gps.ok());
+  WriteBytes(dir / "in/a.jpg", *gps);
+  WriteBytes(dir / "in/sub/b.jpg", *gps);
+  WriteText(dir / "in/sub/broken.jpg", "\xFF\xD8\xFF not really");
+  WriteBytes(dir / "single.jpeg", *gps);
+  auto r = CliFixture::Run("strip " + Quote(dir / "in") + " " + Quote(dir / "single.jpeg") + " --out-dir " +
+                           Quote(dir / "out") + " -q");
+  CHECK(r.exit_code == 65);
+  CHECK_THAT(r.out, Catch::Contains("broken.jpg") && Catch::Contains("stripped 3 file(s)") &&
+                        Catch::Contains("1 failed"));
+  for (const char* f : {"out/a.jpg", "out/sub/b.jpg", "out/single.jpeg"}) {
+    INFO(f);
+    REQUIRE(fs::exists(dir / f));
+    pg::Bytes out = ReadBytes(dir / f);
+    CHECK(std::string(out.begin(), out.end()).find("Exif") == std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(dir / "out/sub/broken.jpg"));
+  CHECK(CliFixture::Run("strip " + Quote(dir / "in/a.jpg")).exit_code == 64);
+}
