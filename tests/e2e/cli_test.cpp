@@ -259,3 +259,35 @@ TEST_CASE("strip --out-dir strips files and folders in one process, past failure
   CHECK_FALSE(fs::exists(dir / "out/sub/broken.jpg"));
   CHECK(CliFixture::Run("strip " + Quote(dir / "in/a.jpg")).exit_code == 64);
 }
+
+TEST_CASE_METHOD(CliFixture, "malformed files: run and strip finish with clear errors, nothing bad published",
+                 "[cli][testdata]") {
+  const std::string malformed = std::string(PG_TESTDATA_DIR) + "/malformed";
+  auto r = Run("run " + Quote(malformed) + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  INFO(r.out);
+  REQUIRE((r.exit_code == 1 || r.exit_code == 2));
+  auto j = nlohmann::json::parse(ReadText(dir / "out/report.json"));
+  size_t files = 0;
+  for (auto& e : fs::recursive_directory_iterator(malformed)) files += e.is_regular_file() ? 1 : 0;
+  CHECK(j["items"].size() == files);
+  size_t review = 0;
+  for (const auto& item : j["items"]) {
+    INFO(item["file"].get<std::string>());
+    if (item["verdict"] == "publish") {
+      CHECK(item["reasons"].empty());
+      CHECK(item["metadata"]["verified"] == true);
+      REQUIRE(item["output"].is_string());
+      CHECK(fs::exists(item["output"].get<std::string>()));
+    } else {
+      ++review;
+      REQUIRE_FALSE(item["reasons"].empty());
+      CHECK_FALSE(item["reasons"][0]["message"].get<std::string>().empty());
+      CHECK(item["output"].is_null());
+    }
+  }
+  CHECK(review > files / 2);  // most are corrupt; a few are valid but unusual encodings
+
+  auto s = Run("strip " + Quote(malformed) + " --out-dir " + Quote(dir / "stripped") + " -q");
+  CHECK(s.exit_code == 65);
+  CHECK_THAT(s.out, Catch::Contains("failed"));
+}
