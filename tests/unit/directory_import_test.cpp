@@ -7,26 +7,14 @@
 #include <iterator>
 
 #include "fakes/memory_file_system.h"
+#include "test_util.h"
 
 namespace pg {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// A fresh folder under /tmp for the database, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "pg-import-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 constexpr const char* kCsvPath = "/district/exports/students.csv";
 

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+
+#include "test_util.h"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,20 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A fresh folder under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "pg-store-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 unsigned ModeOf(const std::string& path) {
   struct stat st{};
