@@ -271,6 +271,11 @@ void InventoryGif(const Bytes& data, MetadataFacts* f) {
     }
   }
   if (!st.ok()) AddFinding(f, "other", "GIF structure unreadable: " + st.message(), "gif");
+  GifLayout layout;
+  if (ParseGifLayout(data, &layout).ok() && layout.after_trailer > 0) {
+    AddFinding(f, "other", std::to_string(layout.after_trailer) + " bytes after end of image",
+               "trailer");
+  }
 }
 
 }  // namespace pg

@@ -23,52 +23,77 @@ std::size_t ColorTableSize(std::uint8_t packed) {
   return (packed & 0x80) ? 3u * (1u << ((packed & 7) + 1)) : 0;
 }
 
+std::string At(std::size_t offset) { return " at offset " + std::to_string(offset); }
+
 }  // namespace
 
-Status WalkGif(const Bytes& d, std::vector<GifExtension>* out) {
-  out->clear();
+Status ParseGifLayout(const Bytes& d, GifLayout* out) {
+  *out = GifLayout{};
   if (d.size() < 13 ||
       (std::memcmp(d.data(), "GIF87a", 6) != 0 && std::memcmp(d.data(), "GIF89a", 6) != 0)) {
     return Status::BadData("not a GIF (bad signature)");
   }
-  std::size_t pos = 13 + ColorTableSize(d[10]);
+  out->screen_width = d[6] | (d[7] << 8);
+  out->screen_height = d[8] | (d[9] << 8);
+  out->header_size = 13 + ColorTableSize(d[10]);
+  std::size_t pos = out->header_size;
   while (true) {
     if (pos >= d.size()) return Status::BadData("no GIF trailer: file is truncated");
-    const std::size_t start = pos;
-    const std::uint8_t kind = d[pos++];
-    if (kind == 0x3B) return Status::Ok();
-    if (kind == 0x21) {
-      if (pos >= d.size())
-        return Status::BadData("truncated GIF extension at offset " + std::to_string(start));
-      GifExtension ext;
-      ext.label = d[pos++];
-      ext.offset = start;
-      if (ext.label == 0xFF && pos < d.size() && d[pos] == 11 && pos + 12 <= d.size()) {
-        ext.app_id.assign(reinterpret_cast<const char*>(&d[pos + 1]), 11);
-        pos += 12;
-        const std::size_t raw_start = pos;
-        if (!ReadSubBlocks(d, &pos, &ext.data)) {
-          return Status::BadData("truncated GIF extension at offset " + std::to_string(start));
-        }
-        ext.raw.assign(d.begin() + raw_start, d.begin() + pos);
-      } else if (!ReadSubBlocks(d, &pos, &ext.data)) {
-        return Status::BadData("truncated GIF extension at offset " + std::to_string(start));
+    GifBlock b;
+    b.offset = pos;
+    b.introducer = d[pos++];
+    if (b.introducer == kGifTrailer) {
+      out->trailer_offset = b.offset;
+      out->after_trailer = d.size() - pos;
+      return Status::Ok();
+    }
+    if (b.introducer == kGifExtensionIntroducer) {
+      if (pos >= d.size()) return Status::BadData("truncated GIF extension" + At(b.offset));
+      b.label = d[pos++];
+      if (b.label == kGifApplication && pos + 12 <= d.size() && d[pos] == 11) {
+        b.app_id.assign(reinterpret_cast<const char*>(&d[pos + 1]), 11);
       }
-      out->push_back(std::move(ext));
-    } else if (kind == 0x2C) {
-      if (pos + 9 > d.size()) {
-        return Status::BadData("truncated GIF image descriptor at offset " + std::to_string(start));
+      if (!ReadSubBlocks(d, &pos, nullptr)) {
+        return Status::BadData("truncated GIF extension" + At(b.offset));
       }
+    } else if (b.introducer == kGifImageSeparator) {
+      if (pos + 9 > d.size()) return Status::BadData("truncated GIF image descriptor" + At(b.offset));
       pos += 9 + ColorTableSize(d[pos + 8]);
       ++pos;  // LZW minimum code size
       if (pos > d.size() || !ReadSubBlocks(d, &pos, nullptr)) {
-        return Status::BadData("truncated GIF image data at offset " + std::to_string(start));
+        return Status::BadData("truncated GIF image data" + At(b.offset));
       }
     } else {
-      return Status::BadData("unknown GIF block type " + std::to_string(kind) + " at offset " +
-                             std::to_string(start));
+      return Status::BadData("unknown GIF block type " + std::to_string(b.introducer) +
+                             At(b.offset));
     }
+    b.size = pos - b.offset;
+    out->blocks.push_back(std::move(b));
   }
+}
+
+Status WalkGif(const Bytes& d, std::vector<GifExtension>* out) {
+  out->clear();
+  GifLayout layout;
+  const Status st = ParseGifLayout(d, &layout);
+  for (const GifBlock& b : layout.blocks) {  // every listed block is complete and in bounds
+    if (b.introducer != kGifExtensionIntroducer) continue;
+    GifExtension ext;
+    ext.label = b.label;
+    ext.offset = b.offset;
+    std::size_t pos = b.offset + 2;
+    if (b.label == kGifApplication && !b.app_id.empty()) {
+      ext.app_id = b.app_id;
+      pos += 12;
+      const std::size_t raw_start = pos;
+      ReadSubBlocks(d, &pos, &ext.data);
+      ext.raw.assign(d.begin() + raw_start, d.begin() + pos);
+    } else {
+      ReadSubBlocks(d, &pos, &ext.data);
+    }
+    out->push_back(std::move(ext));
+  }
+  return st;
 }
 
 std::string GifXmpPacket(const GifExtension& ext) {

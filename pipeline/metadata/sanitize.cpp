@@ -2,20 +2,23 @@
 
 #include <turbojpeg.h>
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
 
+#include "metadata/frames.h"
+#include "metadata/gif_strip.h"
 #include "metadata/icc_profile.h"
 #include "metadata/jpeg_segments.h"
 #include "metadata/png_chunks.h"
 #include "metadata/reencode.h"
-#include "metadata/webp_chunks.h"
+#include "metadata/webp_strip.h"
 
 namespace pg {
 namespace {
 
 constexpr int kFallbackJpegQuality = 95;
-constexpr int kHeifJpegQuality = 92;
+constexpr char kIccpName[] = "ICC Profile";  // what EncodePng writes too
 
 bool KeepJpegSegment(const Bytes& d, const JpegSegment& seg) {
   if (IsStructuralJpegMarker(seg.marker)) return true;
@@ -70,6 +73,29 @@ Result<SanitizedOutput> SanitizeJpeg(const Bytes& original, int orientation, con
   return Output(std::move(*encoded), ImageFormat::kJpeg, ".jpg", true);
 }
 
+/// iCCP = profile name (1-79 bytes of free text), NUL, method, compressed profile. The name
+/// is whatever the writing software chose; it is replaced, the compressed profile kept.
+Status AppendIccpRenamed(const Bytes& d, const PngChunk& c, Bytes* out,
+                         std::vector<std::string>* removed) {
+  const auto data = d.begin() + static_cast<std::ptrdiff_t>(c.data_offset);
+  const auto end = data + static_cast<std::ptrdiff_t>(c.data_size);
+  const auto limit = data + static_cast<std::ptrdiff_t>(std::min<std::size_t>(c.data_size, 80));
+  const auto nul = std::find(data, limit, 0);
+  if (nul == limit || nul + 1 == end) {
+    return Status::BadData("PNG iCCP chunk at offset " + std::to_string(c.offset) +
+                           " has no valid profile name");
+  }
+  const std::string name(data, nul);
+  Bytes payload(kIccpName, kIccpName + sizeof(kIccpName));  // name and its NUL
+  payload.insert(payload.end(), nul + 1, end);              // method byte + zlib stream
+  const Bytes chunk = MakePngChunk("iCCP", payload);
+  out->insert(out->end(), chunk.begin(), chunk.end());
+  if (name != kIccpName && removed != nullptr) {
+    removed->push_back("PNG iCCP profile name");
+  }
+  return Status::Ok();
+}
+
 Result<SanitizedOutput> SanitizePng(const Bytes& original, int orientation, const cv::Mat& bgr,
                                     std::vector<std::string>* removed) {
   PngStructure s;
@@ -81,6 +107,11 @@ Result<SanitizedOutput> SanitizePng(const Bytes& original, int orientation, cons
       if (!c.crc_ok) {
         return Status::BadData("PNG chunk '" + c.type + "' at offset " + std::to_string(c.offset) +
                                " has a bad CRC");
+      }
+      if (c.type == "iCCP") {
+        const Status renamed = AppendIccpRenamed(original, c, &out, removed);
+        if (!renamed.ok()) return renamed;
+        continue;
       }
       out.insert(out.end(), original.begin() + static_cast<std::ptrdiff_t>(c.offset),
                  original.begin() + static_cast<std::ptrdiff_t>(c.offset + c.total_size()));
@@ -99,57 +130,55 @@ Result<SanitizedOutput> SanitizePng(const Bytes& original, int orientation, cons
   return Output(std::move(*encoded), ImageFormat::kPng, ".png", true);
 }
 
-/// WebP, HEIF, TIFF, GIF: nothing of the container survives, only pixels and ICC.
+Result<SanitizedOutput> SanitizeWebp(const Bytes& original, int orientation, const cv::Mat& bgr,
+                                     std::vector<std::string>* removed) {
+  std::vector<std::string> names;
+  Result<Bytes> stripped = StripWebpChunks(original, &names);
+  if (!stripped.ok()) return stripped.status();
+  if (removed != nullptr) removed->insert(removed->end(), names.begin(), names.end());
+  if (orientation < 2 || orientation > 8) {
+    return Output(std::move(*stripped), ImageFormat::kWebp, ".webp", false);
+  }
+  const int frames = FrameCount(original, ImageFormat::kWebp);
+  if (frames != 1) {
+    return Status::Unsupported("animated WebP (" + std::to_string(frames) +
+                               " frames) with EXIF orientation " + std::to_string(orientation) +
+                               ": its frames cannot be turned without re-encoding each one");
+  }
+  if (bgr.empty()) {
+    return Status::Internal("orientation " + std::to_string(orientation) +
+                            " needs the decoded WebP pixels, none were given");
+  }
+  Result<Bytes> encoded = EncodeWebpLossless(bgr, ExtractIcc(original, ImageFormat::kWebp));
+  if (!encoded.ok()) return encoded.status();
+  return Output(std::move(*encoded), ImageFormat::kWebp, ".webp", true);
+}
+
+Result<SanitizedOutput> SanitizeGif(const Bytes& original, std::vector<std::string>* removed) {
+  Result<Bytes> stripped = StripGifBlocks(original, removed);
+  if (!stripped.ok()) return stripped.status();
+  return Output(std::move(*stripped), ImageFormat::kGif, ".gif", false);
+}
+
+/// HEIF, TIFF: nothing of the container survives, only pixels and ICC.
 Result<SanitizedOutput> Reencode(const Bytes& original, ImageFormat format, const cv::Mat& bgr,
+                                 const SanitizeOptions& options,
                                  std::vector<std::string>* removed) {
   if (bgr.empty()) {
     return Status::Internal(std::string("re-encoding a ") + ImageFormatName(format) +
                             " file needs the decoded pixels, none were given");
   }
   const Bytes icc = ExtractIcc(original, format);
-  std::vector<std::string> names;
-  Result<Bytes> encoded = Status::Internal("unreachable");
-  ImageFormat out_format = ImageFormat::kPng;
-  const char* ext = ".png";
-  switch (format) {
-    case ImageFormat::kWebp: {
-      WebpStructure s;
-      const Status st = ParseWebp(original, &s);
-      if (!st.ok()) return st;
-      for (const WebpChunk& c : s.chunks) {
-        if (c.fourcc != "VP8 " && c.fourcc != "VP8L" && c.fourcc != "VP8X" && c.fourcc != "ALPH" &&
-            c.fourcc != "ICCP") {
-          names.push_back("WebP " + c.fourcc);
-        }
-      }
-      if (s.trailer_size > 0) {
-        names.push_back("trailer after RIFF (" + std::to_string(s.trailer_size) + " bytes)");
-      }
-      encoded = EncodeWebpLossless(bgr, icc);
-      out_format = ImageFormat::kWebp;
-      ext = ".webp";
-      break;
-    }
-    case ImageFormat::kHeif:
-      names.push_back("HEIF container (Exif/XMP items, thumbnails, auxiliary images)");
-      encoded = EncodeJpeg(bgr, kHeifJpegQuality, icc);
-      out_format = ImageFormat::kJpeg;
-      ext = ".jpg";
-      break;
-    case ImageFormat::kTiff:
-      names.push_back("TIFF container (all tags and further images)");
-      encoded = EncodePng(bgr, icc);
-      break;
-    case ImageFormat::kGif:
-      names.push_back("GIF container (comments, extensions, further frames)");
-      encoded = EncodePng(bgr, icc);
-      break;
-    default:
-      return Status::Unsupported("cannot sanitize an unknown format");
-  }
+  const bool jpeg = format == ImageFormat::kHeif && options.heif_output == HeifOutput::kJpeg;
+  Result<Bytes> encoded = jpeg ? EncodeJpeg(bgr, options.jpeg_quality, icc) : EncodePng(bgr, icc);
   if (!encoded.ok()) return encoded.status();
-  if (removed != nullptr) removed->insert(removed->end(), names.begin(), names.end());
-  return Output(std::move(*encoded), out_format, ext, true);
+  if (removed != nullptr) {
+    removed->push_back(format == ImageFormat::kHeif
+                           ? "HEIF container (Exif/XMP items, thumbnails, auxiliary images)"
+                           : "TIFF container (all tags and further images)");
+  }
+  return jpeg ? Output(std::move(*encoded), ImageFormat::kJpeg, ".jpg", true)
+              : Output(std::move(*encoded), ImageFormat::kPng, ".png", true);
 }
 
 }  // namespace
@@ -223,7 +252,12 @@ Result<Bytes> TransformJpegLossless(const Bytes& jpeg, int orientation) {
 }
 
 Result<SanitizedOutput> Sanitize(const Bytes& original, ImageFormat format, int exif_orientation,
-                                 const cv::Mat& oriented_bgr, std::vector<std::string>* removed) {
+                                 const cv::Mat& oriented_bgr, std::vector<std::string>* removed,
+                                 const SanitizeOptions& options) {
+  if (options.jpeg_quality < 1 || options.jpeg_quality > 100) {
+    return Status::Config("JPEG quality " + std::to_string(options.jpeg_quality) +
+                          " is outside 1..100");
+  }
   try {
     switch (format) {
       case ImageFormat::kJpeg:
@@ -231,10 +265,12 @@ Result<SanitizedOutput> Sanitize(const Bytes& original, ImageFormat format, int 
       case ImageFormat::kPng:
         return SanitizePng(original, exif_orientation, oriented_bgr, removed);
       case ImageFormat::kWebp:
+        return SanitizeWebp(original, exif_orientation, oriented_bgr, removed);
+      case ImageFormat::kGif:
+        return SanitizeGif(original, removed);
       case ImageFormat::kHeif:
       case ImageFormat::kTiff:
-      case ImageFormat::kGif:
-        return Reencode(original, format, oriented_bgr, removed);
+        return Reencode(original, format, oriented_bgr, options, removed);
       case ImageFormat::kUnknown:
         break;
     }
@@ -242,6 +278,11 @@ Result<SanitizedOutput> Sanitize(const Bytes& original, ImageFormat format, int 
   } catch (const std::exception& e) {
     return Status::Internal(std::string("sanitizing failed: ") + e.what());
   }
+}
+
+Result<SanitizedOutput> Sanitize(const Bytes& original, ImageFormat format, int exif_orientation,
+                                 const cv::Mat& oriented_bgr, std::vector<std::string>* removed) {
+  return Sanitize(original, format, exif_orientation, oriented_bgr, removed, SanitizeOptions{});
 }
 
 }  // namespace pg

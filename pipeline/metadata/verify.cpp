@@ -3,6 +3,7 @@
 #include <png.h>
 #include <turbojpeg.h>
 #include <webp/decode.h>
+#include <webp/demux.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include <exception>
 #include <string>
 #include <vector>
+
+#include "metadata/verify_gif.h"
 
 namespace pg {
 namespace {
@@ -208,6 +211,9 @@ Status VerifyPng(const SanitizedOutput& out, int ew, int eh, const Bytes& origin
       return Status::BadData("PNG chunk '" + type + "' is not allowed" + At(pos));
     }
     if (first && type != "IHDR") return Status::BadData("PNG does not start with IHDR");
+    if (type == "iCCP" && (len < 13 || std::memcmp(&d[pos + 8], "ICC Profile\0", 12) != 0)) {
+      return Status::BadData("PNG iCCP profile name is not the neutral 'ICC Profile'" + At(pos));
+    }
     first = false;
     const std::size_t crc_at = pos + 8 + len;
     const std::uint32_t stored = (static_cast<std::uint32_t>(d[crc_at]) << 24) |
@@ -239,36 +245,105 @@ Status VerifyPng(const SanitizedOutput& out, int ew, int eh, const Bytes& origin
 
 // ---------------------------------------------------------------- WebP
 
+bool WebpStill(const Bytes& d, std::size_t pos, std::size_t len) {
+  return std::memcmp(&d[pos], "VP8 ", 4) == 0 || std::memcmp(&d[pos], "VP8L", 4) == 0 ||
+         (std::memcmp(&d[pos], "ALPH", 4) == 0 && len > 0);
+}
+
+std::size_t Le32(const Bytes& d, std::size_t at) {
+  return d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (static_cast<std::size_t>(d[at + 3]) << 24);
+}
+
+/// Inside an ANMF frame only ALPH, VP8 and VP8L may follow its 16-byte header.
+Status CheckFrameChunks(const Bytes& d, std::size_t frame_pos, std::size_t len) {
+  if (len < 16) return Status::BadData("WebP ANMF chunk too short" + At(frame_pos));
+  const std::size_t end = frame_pos + 8 + len;
+  for (std::size_t pos = frame_pos + 8 + 16; pos < end;) {
+    if (pos + 8 > end) return Status::BadData("truncated chunk inside WebP ANMF" + At(pos));
+    const std::size_t sub = Le32(d, pos + 4);
+    if (sub > end - pos - 8) return Status::BadData("truncated chunk inside WebP ANMF" + At(pos));
+    if (!WebpStill(d, pos, sub)) {
+      return Status::BadData("WebP frame chunk '" +
+                             std::string(reinterpret_cast<const char*>(&d[pos]), 4) +
+                             "' is not allowed" + At(pos));
+    }
+    pos += 8 + sub + (sub & 1);
+  }
+  return Status::Ok();
+}
+
+/// Every frame through WebPAnimDecoder (libwebpdemux), onto a canvas of the given size.
+Status DecodeAnimatedWebp(const Bytes& d, int ew, int eh) {
+  WebPAnimDecoderOptions options;
+  if (!WebPAnimDecoderOptionsInit(&options)) return Status::Internal("libwebp version mismatch");
+  options.color_mode = MODE_BGRA;
+  options.use_threads = 0;
+  const WebPData data = {d.data(), d.size()};
+  WebPAnimDecoder* dec = WebPAnimDecoderNew(&data, &options);
+  if (dec == nullptr) return Status::BadData("output animated WebP does not parse");
+  WebPAnimInfo info;
+  Status result;
+  if (!WebPAnimDecoderGetInfo(dec, &info)) {
+    result = Status::BadData("output animated WebP has no readable header");
+  } else if (static_cast<int>(info.canvas_width) != ew ||
+             static_cast<int>(info.canvas_height) != eh) {
+    result = Status::BadData(SizeMismatch(static_cast<int>(info.canvas_width),
+                                          static_cast<int>(info.canvas_height), ew, eh));
+  } else {
+    std::uint32_t frames = 0;
+    while (result.ok() && WebPAnimDecoderHasMoreFrames(dec)) {
+      std::uint8_t* canvas = nullptr;
+      int timestamp = 0;
+      if (!WebPAnimDecoderGetNext(dec, &canvas, &timestamp)) {
+        result = Status::BadData("output WebP frame " + std::to_string(frames + 1) +
+                                 " does not decode");
+      }
+      ++frames;
+    }
+    if (result.ok() && frames != info.frame_count) {
+      result = Status::BadData("output WebP decoded " + std::to_string(frames) + " of " +
+                               std::to_string(info.frame_count) + " frames");
+    }
+  }
+  WebPAnimDecoderDelete(dec);
+  return result;
+}
+
 Status VerifyWebp(const SanitizedOutput& out, int ew, int eh, const Bytes& original_icc) {
   const Bytes& d = out.bytes;
   if (d.size() < 20 || std::memcmp(d.data(), "RIFF", 4) != 0 ||
       std::memcmp(&d[8], "WEBP", 4) != 0) {
     return Status::BadData("output is not a WebP (no RIFF/WEBP header)");
   }
-  const std::size_t riff =
-      d[4] | (d[5] << 8) | (d[6] << 16) | (static_cast<std::size_t>(d[7]) << 24);
-  if (riff + 8 != d.size()) return Status::BadData("WebP RIFF size does not match the file size");
+  if (Le32(d, 4) + 8 != d.size()) return Status::BadData("WebP RIFF size does not match the file size");
   bool vp8x = false, icc_chunk = false, anim_chunk = false;
+  int frames = 0;
   std::uint8_t flags = 0;
   Bytes icc;
   for (std::size_t pos = 12; pos < d.size();) {
     if (pos + 8 > d.size()) return Status::BadData("truncated WebP chunk" + At(pos));
     const std::string cc(reinterpret_cast<const char*>(&d[pos]), 4);
-    const std::size_t len = d[pos + 4] | (d[pos + 5] << 8) | (d[pos + 6] << 16) |
-                            (static_cast<std::size_t>(d[pos + 7]) << 24);
+    const std::size_t len = Le32(d, pos + 4);
     if (len > d.size() - pos - 8)
       return Status::BadData("truncated WebP chunk '" + cc + "'" + At(pos));
     if (cc == "EXIF" || cc == "XMP ")
       return Status::BadData("residual WebP " + cc + " chunk" + At(pos));
-    if (cc == "VP8X" && len >= 10) {
+    if (cc == "VP8X") {
+      if (pos != 12 || len < 10) return Status::BadData("misplaced or short WebP VP8X" + At(pos));
       vp8x = true;
       flags = d[pos + 8];
-    }
-    if (cc == "ICCP") {
+    } else if (cc == "ICCP") {
       icc_chunk = true;
       icc.assign(d.begin() + pos + 8, d.begin() + pos + 8 + len);
+    } else if (cc == "ANIM") {
+      anim_chunk = true;
+    } else if (cc == "ANMF") {
+      const Status st = CheckFrameChunks(d, pos, len);
+      if (!st.ok()) return st;
+      ++frames;
+    } else if (!WebpStill(d, pos, len)) {
+      return Status::BadData("WebP chunk '" + cc + "' is not allowed" + At(pos));
     }
-    if (cc == "ANIM") anim_chunk = true;
     pos += 8 + len + (len & 1);
   }
   if (vp8x) {
@@ -277,8 +352,14 @@ Status VerifyWebp(const SanitizedOutput& out, int ew, int eh, const Bytes& origi
       return Status::BadData("WebP VP8X ICC flag does not match the chunks");
     if (((flags & 0x02) != 0) != anim_chunk)
       return Status::BadData("WebP VP8X animation flag does not match the chunks");
-  } else if (icc_chunk) {
-    return Status::BadData("WebP has an ICCP chunk without VP8X");
+  } else if (icc_chunk || anim_chunk || frames > 0) {
+    return Status::BadData("WebP has ICCP or animation chunks without VP8X");
+  }
+  if (anim_chunk != (frames > 0)) return Status::BadData("WebP ANIM without frames or vice versa");
+  if (anim_chunk) {
+    const Status st = DecodeAnimatedWebp(d, ew, eh);
+    if (!st.ok()) return st;
+    return CheckIcc(icc, original_icc);
   }
   int w = 0, h = 0;
   if (!WebPGetInfo(d.data(), d.size(), &w, &h))
@@ -302,6 +383,11 @@ Status VerifySanitized(const SanitizedOutput& out, int expected_width, int expec
         return VerifyPng(out, expected_width, expected_height, original_icc);
       case ImageFormat::kWebp:
         return VerifyWebp(out, expected_width, expected_height, original_icc);
+      case ImageFormat::kGif: {
+        Bytes icc;
+        const Status st = VerifyGifStructure(out.bytes, expected_width, expected_height, &icc);
+        return st.ok() ? CheckIcc(icc, original_icc) : st;
+      }
       default:
         break;
     }

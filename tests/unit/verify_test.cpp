@@ -13,6 +13,7 @@
 #include "metadata/png_chunks.h"
 #include "metadata/reencode.h"
 #include "metadata/sanitize.h"
+#include "metadata/synthetic_animation.h"
 #include "metadata/synthetic_metadata.h"
 
 namespace {
@@ -274,4 +275,95 @@ TEST_CASE("a grey PNG keeps an ICC profile that libpng would not accept for it",
   REQUIRE(out.ok());
   INFO(pg::VerifySanitized(*out, 10, 6, icc).ToString());
   CHECK(pg::VerifySanitized(*out, 10, 6, icc).ok());
+}
+
+namespace {
+
+pg::SanitizedOutput Webp(pg::Bytes bytes) {
+  pg::SanitizedOutput out;
+  out.bytes = std::move(bytes);
+  out.format = pg::ImageFormat::kWebp;
+  out.extension = ".webp";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a clean animated GIF with its ICC profile passes verification", "[metadata]") {
+  pg::SyntheticGif spec;
+  spec.frames = {Picture(16, 10), Picture(16, 10) * 0.5, Picture(16, 10) * 0.2};
+  spec.icc = pg::BuildPlaceholderIccProfile(900);
+  auto gif = pg::BuildGif(spec);
+  REQUIRE(gif.ok());
+  const pg::SanitizedOutput out{*gif, pg::ImageFormat::kGif, ".gif"};
+  CHECK(pg::VerifySanitized(out, 16, 10, spec.icc).ok());
+  CHECK(pg::VerifySanitized(out, 16, 10, {}).ok());
+  RequireRejected(pg::VerifySanitized(out, 16, 10, pg::BuildPlaceholderIccProfile(901)),
+                  "ICC profile differs");
+  spec.icc.clear();
+  auto plain = pg::BuildGif(spec);
+  REQUIRE(plain.ok());
+  RequireRejected(pg::VerifySanitized({*plain, pg::ImageFormat::kGif, ".gif"}, 16, 10,
+                                      pg::BuildPlaceholderIccProfile(900)),
+                  "ICC profile of the original is missing");
+}
+
+TEST_CASE("verification rejects unknown WebP chunks, also inside animation frames",
+          "[metadata]") {
+  auto clean = pg::EncodeWebpLossless(Picture(12, 8), pg::BuildPlaceholderIccProfile(300));
+  REQUIRE(clean.ok());
+  pg::Bytes with_unknown = *clean;
+  const pg::Bytes chunk = {'A', 'B', 'C', 'D', 2, 0, 0, 0, 'h', 'i'};
+  with_unknown.insert(with_unknown.end(), chunk.begin(), chunk.end());
+  const std::size_t riff = with_unknown.size() - 8;
+  for (int i = 0; i < 4; ++i) with_unknown[4 + i] = static_cast<std::uint8_t>(riff >> (8 * i));
+  RequireRejected(pg::VerifySanitized(Webp(with_unknown), 12, 8, {}),
+                  "WebP chunk 'ABCD' is not allowed");
+
+  auto anim = pg::BuildAnimatedWebp({Picture(12, 8), Picture(12, 8) * 0.5}, 100, true);
+  REQUIRE(anim.ok());
+  CHECK(pg::VerifySanitized(Webp(*anim), 12, 8, {}).ok());
+  RequireRejected(pg::VerifySanitized(Webp(*anim), 8, 12, {}), "decoded size 12x8, expected 8x12");
+  // Grow the last ANMF chunk by an unknown sub-chunk at its end.
+  pg::Bytes hidden = *anim;
+  std::size_t pos = 12, last_anmf = 0;
+  while (pos + 8 <= hidden.size()) {
+    const std::size_t len = hidden[pos + 4] | (hidden[pos + 5] << 8) | (hidden[pos + 6] << 16);
+    if (std::string(reinterpret_cast<const char*>(&hidden[pos]), 4) == "ANMF") last_anmf = pos;
+    pos += 8 + len + (len & 1);
+  }
+  REQUIRE(last_anmf > 0);
+  hidden.insert(hidden.end(), chunk.begin(), chunk.end());
+  auto grow = [&](std::size_t at, std::size_t by) {
+    std::size_t v = hidden[at] | (hidden[at + 1] << 8) | (hidden[at + 2] << 16) |
+                    (static_cast<std::size_t>(hidden[at + 3]) << 24);
+    v += by;
+    for (int i = 0; i < 4; ++i) hidden[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  grow(4, chunk.size());
+  grow(last_anmf + 4, chunk.size());
+  RequireRejected(pg::VerifySanitized(Webp(hidden), 12, 8, {}),
+                  "WebP frame chunk 'ABCD' is not allowed");
+}
+
+TEST_CASE("verification rejects a PNG iCCP chunk that keeps its original profile name",
+          "[metadata]") {
+  const pg::Bytes icc = pg::BuildPlaceholderIccProfile(400);
+  pg::Bytes iccp = Str("Dana's camera");
+  iccp.push_back(0);
+  iccp.push_back(0);
+  uLongf zlen = compressBound(static_cast<uLong>(icc.size()));
+  pg::Bytes z(zlen);
+  REQUIRE(compress(z.data(), &zlen, icc.data(), static_cast<uLong>(icc.size())) == Z_OK);
+  iccp.insert(iccp.end(), z.begin(), z.begin() + static_cast<long>(zlen));
+  auto png = pg::InsertPngChunk(Encode(".png", Picture(10, 6)), "iCCP", iccp);
+  REQUIRE(png.ok());
+  RequireRejected(pg::VerifySanitized(Png(*png), 10, 6, icc), "iCCP profile name");
+  std::vector<std::string> removed;
+  auto out = pg::Sanitize(*png, pg::ImageFormat::kPng, 1, cv::Mat(), &removed);
+  REQUIRE(out.ok());
+  CHECK(removed == std::vector<std::string>{"PNG iCCP profile name"});
+  CHECK(pg::VerifySanitized(*out, 10, 6, icc).ok());
+  const std::string text(out->bytes.begin(), out->bytes.end());
+  CHECK(text.find("Dana") == std::string::npos);
 }
