@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -7,6 +8,7 @@
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
 #include "metadata/metadata_inventory.h"
+#include "metadata/frames.h"
 #include "names/name_finder.h"
 #include "policy/decide.h"
 #include "strip.h"
@@ -31,6 +33,50 @@ Status Pipeline::Init() {
   }
   names_ = std::make_unique<NameIndex>(all);
   return Status::Ok();
+}
+
+namespace {
+
+double Overlap(const Box& a, const Box& b) {
+  int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
+  if (x1 <= x0 || y1 <= y0) return 0.0;
+  double inter = double(x1 - x0) * (y1 - y0);
+  return inter / std::min(double(a.w) * a.h, double(b.w) * b.h);
+}
+
+}  // namespace
+
+SanitizeOptions SanitizeOptionsFor(const Options& o) {
+  SanitizeOptions s;
+  s.heif_output = o.heif_to_png ? HeifOutput::kPng : HeifOutput::kJpeg;
+  s.jpeg_quality = o.heif_jpeg_quality;
+  return s;
+}
+
+void Pipeline::DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageRecord* rec) {
+  auto faces = deps_.detector->Detect(bgr);
+  if (!faces.ok()) {
+    rec->problems.push_back({"face_detection_failed", faces.status().message()});
+    return;
+  }
+  rec->faces = std::move(*faces);
+  if (!hidden_bgr.empty()) {
+    auto hidden = deps_.detector->Detect(hidden_bgr);
+    if (!hidden.ok()) {
+      rec->problems.push_back({"face_detection_failed", "colours under transparency: " +
+                                                            hidden.status().message()});
+      return;
+    }
+    for (auto& f : *hidden) {
+      bool seen = std::any_of(rec->faces.begin(), rec->faces.end(),
+                              [&](const FaceFact& g) { return Overlap(f.box, g.box) > 0.5; });
+      if (seen) continue;
+      f.detector += " (colours under transparency)";
+      rec->faces.push_back(std::move(f));
+    }
+  }
+  rec->faces_checked = true;
 }
 
 void Pipeline::Analyze(ImageRecord* rec) {
@@ -59,17 +105,18 @@ void Pipeline::Analyze(ImageRecord* rec) {
   rec->width = decoded->bgr.cols;
   rec->height = decoded->bgr.rows;
 
-  auto faces = deps_.detector->Detect(decoded->bgr);
-  if (faces.ok()) {
-    rec->faces = std::move(*faces);
-    rec->faces_checked = true;
-  } else {
-    rec->problems.push_back({"face_detection_failed", faces.status().message()});
+  if (int frames = FrameCount(*bytes, rec->format); frames != 1) {
+    rec->problems.push_back(
+        {"unanalysed_frames", frames == 0 ? "the number of animation frames could not be read"
+                                          : std::to_string(frames) +
+                                                " animation frames; only the first was analysed"});
   }
+
+  DetectFaces(decoded->bgr, decoded->hidden_bgr, rec);
 
   std::vector<std::string> removed;
   auto out = SanitizeVerified(*bytes, rec->format, rec->metadata.exif_orientation, decoded->bgr,
-                              &removed);
+                              &removed, SanitizeOptionsFor(options_));
   if (!out.ok()) {
     rec->problems.push_back({"unverified_output", out.status().message()});
     return;

@@ -23,6 +23,7 @@
 #include "directory/student.h"
 #include "faces/face_detector.h"
 #include "io/file_system.h"
+#include "metadata/sanitize.h"
 
 namespace pg {
 
@@ -77,6 +78,8 @@ class Pipeline {
 
  private:
   void Analyze(ImageRecord* rec);
+  /// Faces in the oriented pixels, and in the colours under transparency when there are any.
+  void DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageRecord* rec);
   Decision DecideItem(const ImageRecord& rec) const;
 
   Options options_;
@@ -85,6 +88,9 @@ class Pipeline {
   std::map<std::string, Student> students_;
   std::unique_ptr<NameIndex> names_;
 };
+
+/// The metadata stage's options from the run's Options.
+SanitizeOptions SanitizeOptionsFor(const Options& options);
 
 /// The file name under publish/ for an item: rel_path with its extension replaced by
 /// the sanitized format's (photo.heic -> photo.jpg).

@@ -6,16 +6,16 @@
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
 #include "metadata/metadata_inventory.h"
-#include "metadata/sanitize.h"
 #include "metadata/verify.h"
 
 namespace pg {
 
 Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat format,
                                          int exif_orientation, const cv::Mat& oriented_bgr,
-                                         std::vector<std::string>* removed) {
+                                         std::vector<std::string>* removed,
+                                         const SanitizeOptions& options) {
   std::vector<std::string> gone;
-  auto out = Sanitize(original, format, exif_orientation, oriented_bgr, &gone);
+  auto out = Sanitize(original, format, exif_orientation, oriented_bgr, &gone, options);
   if (!out.ok()) return Status::BadData("metadata could not be removed: " + out.status().message());
   Status v = VerifySanitized(*out, oriented_bgr.cols, oriented_bgr.rows, ExtractIcc(original, format));
   if (!v.ok()) return Status::BadData("sanitized file failed verification: " + v.message());
@@ -24,14 +24,15 @@ Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat form
   return out;
 }
 
-Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels) {
+Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels,
+                               const SanitizeOptions& options) {
   ImageFormat format = SniffFormat(original);
   StripResult r;
   if (format != ImageFormat::kUnknown) r.metadata = InspectMetadata(original, format);
   auto decoded = DecodeImage(original, r.metadata.exif_orientation, max_pixels);
   if (!decoded.ok()) return decoded.status();
   auto out = SanitizeVerified(original, format, r.metadata.exif_orientation, decoded->bgr,
-                              &r.metadata.removed);
+                              &r.metadata.removed, options);
   if (!out.ok()) return out.status();
   r.output = std::move(*out);
   return r;
@@ -52,7 +53,8 @@ std::string WithOutputExtension(const std::string& rel, const SanitizedOutput& o
 
 std::vector<StripFileResult> StripFiles(FileSystem& fs, const std::vector<std::string>& inputs,
                                         const std::string& out_dir, std::uint64_t max_pixels,
-                                        std::uint64_t max_file_bytes) {
+                                        std::uint64_t max_file_bytes,
+                                        const SanitizeOptions& options) {
   namespace stdfs = std::filesystem;
   std::vector<std::pair<std::string, std::string>> jobs;  // (input path, name below out_dir)
   std::vector<StripFileResult> results;
@@ -73,7 +75,7 @@ std::vector<StripFileResult> StripFiles(FileSystem& fs, const std::vector<std::s
     StripFileResult r;
     r.input = in;
     auto bytes = fs.ReadFile(in, max_file_bytes);
-    auto stripped = bytes.ok() ? StripBytes(*bytes, max_pixels) : Result<StripResult>(bytes.status());
+    auto stripped = bytes.ok() ? StripBytes(*bytes, max_pixels, options) : Result<StripResult>(bytes.status());
     if (!stripped.ok()) {
       r.status = stripped.status();
     } else {

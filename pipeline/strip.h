@@ -13,6 +13,7 @@
 #include "core/image_record.h"
 #include "core/status.h"
 #include "io/file_system.h"
+#include "metadata/sanitize.h"
 
 namespace pg {
 
@@ -20,7 +21,8 @@ namespace pg {
 /// profile. On success the output has verified = true and *removed lists what went.
 Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat format,
                                          int exif_orientation, const cv::Mat& oriented_bgr,
-                                         std::vector<std::string>* removed);
+                                         std::vector<std::string>* removed,
+                                         const SanitizeOptions& options = {});
 
 struct StripResult {
   SanitizedOutput output;
@@ -28,7 +30,8 @@ struct StripResult {
 };
 
 /// Sniff, inventory, decode (for orientation and verification), sanitize, verify.
-Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels);
+Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels,
+                               const SanitizeOptions& options = {});
 
 /// `rel` with its extension replaced by the output format's when they differ
 /// (photo.heic -> photo.jpg; photo.jpeg stays).
@@ -47,6 +50,7 @@ struct StripFileResult {
 /// cost is paid once for the whole list. Results are in input order.
 std::vector<StripFileResult> StripFiles(FileSystem& fs, const std::vector<std::string>& inputs,
                                         const std::string& out_dir, std::uint64_t max_pixels,
-                                        std::uint64_t max_file_bytes);
+                                        std::uint64_t max_file_bytes,
+                                        const SanitizeOptions& options = {});
 
 }  // namespace pg

@@ -36,10 +36,22 @@ int VerdictExit(int review, int block) {
 
 struct GateFlags {
   std::string db;
+  std::string heif_output = "jpeg";
+  int heif_jpeg_quality = pg::Options().heif_jpeg_quality;
   std::string faces_unchecked = "review";
   std::uint64_t max_pixels = pg::Options().max_pixels;
   std::string school_year;
 };
+
+void AddHeifFlags(CLI::App* cmd, std::string* output, int* quality) {
+  cmd->add_option("--heif-output", *output,
+                  "HEIF/HEIC has no lossless metadata-free route: publish it as jpeg (default) or png")
+      ->check(CLI::IsMember({"jpeg", "png"}))
+      ->capture_default_str();
+  cmd->add_option("--heif-jpeg-quality", *quality, "JPEG quality for HEIF -> JPEG")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+}
 
 void AddGateFlags(CLI::App* cmd, GateFlags* f) {
   cmd->add_option("--db", f->db,
@@ -50,6 +62,7 @@ void AddGateFlags(CLI::App* cmd, GateFlags* f) {
       ->check(CLI::IsMember({"review", "allow"}));
   cmd->add_option("--max-pixels", f->max_pixels, "Refuse images larger than this many pixels")
       ->capture_default_str();
+  AddHeifFlags(cmd, &f->heif_output, &f->heif_jpeg_quality);
   cmd->add_option("--school-year", f->school_year,
                   "School year whose permissions count, e.g. 2026-27 (default: from today's date)");
 }
@@ -68,6 +81,8 @@ pg::Status BuildGate(const GateFlags& f, Gate* g) {
   opt.allow_unchecked_faces = f.faces_unchecked == "allow";
   opt.max_pixels = f.max_pixels;
   opt.school_year = f.school_year;
+  opt.heif_to_png = f.heif_output == "png";
+  opt.heif_jpeg_quality = f.heif_jpeg_quality;
   std::string db = f.db;
   if (db.empty() && fs::exists(DefaultDbPath())) db = DefaultDbPath();
   if (!db.empty()) {
@@ -163,7 +178,7 @@ void PrintStripped(const pg::StripFileResult& r) {
 
 /// `strip IN OUT` (one file) or `strip IN... --out-dir DIR` (files and folders).
 int RunStrip(const std::vector<std::string>& args, const std::string& out_dir, std::uint64_t max_pixels,
-             bool quiet) {
+             bool quiet, const pg::SanitizeOptions& sanitize) {
   pg::RealFileSystem fsys;
   const std::uint64_t max_bytes = pg::Options().max_file_bytes;
   if (out_dir.empty()) {
@@ -174,14 +189,14 @@ int RunStrip(const std::vector<std::string>& args, const std::string& out_dir, s
     if (!fsys.Exists(args[0])) return Fail(pg::Status::NotFound(args[0] + ": no such file"));
     auto bytes = fsys.ReadFile(args[0], max_bytes);
     if (!bytes.ok()) return Fail(bytes.status());
-    auto r = pg::StripBytes(*bytes, max_pixels);
+    auto r = pg::StripBytes(*bytes, max_pixels, sanitize);
     if (!r.ok()) return Fail(pg::Status::BadData(args[0] + ": " + r.status().message()));
     if (pg::Status s = fsys.WriteFileAtomic(args[1], r->output.bytes, 0644); !s.ok()) return Fail(s);
     if (!quiet) PrintStripped({args[0], args[1], pg::Status::Ok(), std::move(*r)});
     return pg::kExitAllPublish;
   }
   int failed = 0, ok = 0;
-  for (const auto& r : pg::StripFiles(fsys, args, out_dir, max_pixels, max_bytes)) {
+  for (const auto& r : pg::StripFiles(fsys, args, out_dir, max_pixels, max_bytes, sanitize)) {
     if (!r.status.ok()) {
       ++failed;
       std::cerr << "publish-gate: " << r.input << ": " << r.status.message() << "\n";
@@ -264,6 +279,9 @@ int main(int argc, char** argv) {
   strip->add_option("--out-dir", strip_out_dir, "Write every input's stripped copy below this folder");
   strip->add_flag("-q,--quiet", strip_quiet, "Print only errors and the final count");
   strip->add_option("--max-pixels", strip_max_pixels, "Refuse images larger than this many pixels");
+  std::string strip_heif_output = "jpeg";
+  int strip_heif_quality = pg::Options().heif_jpeg_quality;
+  AddHeifFlags(strip, &strip_heif_output, &strip_heif_quality);
 
   auto* dir = app.add_subcommand("directory", "Manage the local student directory");
   dir->require_subcommand(1);
@@ -288,7 +306,12 @@ int main(int argc, char** argv) {
   try {
     if (*check) return RunCheck(check_flags, check_files, caption, alt, kind, json);
     if (*run) return RunRun(run_flags, input, out, overwrite);
-    if (*strip) return RunStrip(strip_args, strip_out_dir, strip_max_pixels, strip_quiet);
+    if (*strip) {
+      pg::Options o;
+      o.heif_to_png = strip_heif_output == "png";
+      o.heif_jpeg_quality = strip_heif_quality;
+      return RunStrip(strip_args, strip_out_dir, strip_max_pixels, strip_quiet, pg::SanitizeOptionsFor(o));
+    }
     if (*imp) return RunImport(import_csv, import_db, maps, replace);
     if (*purge) return RunPurge(purge_db);
   } catch (const std::exception& e) {

@@ -32,6 +32,12 @@ struct Options {
   /// (a school year starts on July 1).
   std::string school_year;
 
+  /// HEIF/HEIC/AVIF have no lossless metadata-free route with the libraries at hand, so
+  /// they are re-encoded: as JPEG at `heif_jpeg_quality` (default, what every browser
+  /// shows) or, when `heif_to_png`, as PNG (lossless, larger). Default: JPEG at 92.
+  bool heif_to_png = false;
+  int heif_jpeg_quality = 92;
+
   /// Directory database path. Empty: no directory (then no name can be matched and
   /// every item goes to review with `directory_unavailable`).
   std::string db_path;

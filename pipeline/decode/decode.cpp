@@ -168,7 +168,7 @@ Result<cv::Mat> DecodePng(const Bytes& data) {
   const bool ok = RunPng(png, info, &bgra, &rows);
   png_destroy_read_struct(&png, &info, nullptr);
   if (!ok) return Status::BadData("corrupt or truncated PNG: " + source.error);
-  return CompositeOnWhite(bgra, /*premultiplied=*/false);
+  return bgra;  // straight alpha: DecodeChecked composites it and keeps the hidden colours
 }
 
 // ---- WebP (libwebp, libwebpdemux) ---------------------------------------------------------
@@ -234,7 +234,7 @@ Result<cv::Mat> DecodeWebp(const Bytes& data) {
   if (code != VP8_STATUS_OK) {
     return Status::BadData(std::string("corrupt or truncated WebP: ") + WebpStatusText(code));
   }
-  return CompositeOnWhite(bgra, /*premultiplied=*/false);
+  return bgra;  // straight alpha: DecodeChecked composites it and keeps the hidden colours
 }
 
 Result<DecodedImage> DecodeChecked(const Bytes& data, int exif_orientation, std::uint64_t max_pixels) {
@@ -280,6 +280,17 @@ Result<DecodedImage> DecodeChecked(const Bytes& data, int exif_orientation, std:
     case ImageFormat::kUnknown: break;
   }
   if (!pixels_or.ok()) return pixels_or.status();
+  cv::Mat hidden;
+  if (pixels_or->type() == CV_8UC4) {
+    // A lossless output keeps the colour values under transparent pixels; anyone can
+    // recover them by dropping the alpha channel, so they must be analysed too.
+    cv::Mat alpha;
+    cv::extractChannel(*pixels_or, alpha, 3);
+    double min_alpha = 255;
+    cv::minMaxLoc(alpha, &min_alpha);
+    if (min_alpha < 255) cv::cvtColor(*pixels_or, hidden, cv::COLOR_BGRA2BGR);
+    *pixels_or = CompositeOnWhite(*pixels_or, /*premultiplied=*/false);
+  }
   const cv::Mat& decoded = *pixels_or;
   // HEIF's transforms may crop or swap sides; every other decoder must match its header.
   const bool size_ok = format == ImageFormat::kHeif
@@ -293,6 +304,7 @@ Result<DecodedImage> DecodeChecked(const Bytes& data, int exif_orientation, std:
   }
   out.orientation_applied = orientation;
   out.bgr = orientation == 1 ? decoded : ApplyOrientation(decoded, orientation);
+  if (!hidden.empty()) out.hidden_bgr = orientation == 1 ? hidden : ApplyOrientation(hidden, orientation);
   return out;
 }
 

@@ -27,6 +27,10 @@ struct DecodedImage {
   /// EXIF orientation value 1..8 that publish-gate applied to the pixels. Stays 1 for HEIF,
   /// whose own irot/imir transforms libheif applies (then stored_* is the ispe size), and GIF.
   int orientation_applied = 1;
+  /// For a PNG or still WebP with any pixel that is not fully opaque: the colour values
+  /// stored under the alpha channel (alpha ignored), oriented like `bgr`. Lossless outputs
+  /// keep these values, so they are analysed too. Empty otherwise.
+  cv::Mat hidden_bgr;
 };
 
 /// Stored dimensions {width, height} read from the header only, without decoding pixels

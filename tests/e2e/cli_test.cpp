@@ -291,3 +291,20 @@ TEST_CASE_METHOD(CliFixture, "malformed files: run and strip finish with clear e
   CHECK(s.exit_code == 65);
   CHECK_THAT(s.out, Catch::Contains("failed"));
 }
+
+TEST_CASE("strip publishes HEIC as JPEG by default, PNG on request", "[cli][testdata]") {
+  TempDir dir;
+  const std::string heic = std::string(PG_TESTDATA_DIR) + "/detection/negatives/IMG_3578.heic";
+  auto jpeg = CliFixture::Run("strip " + Quote(heic) + " --out-dir " + Quote(dir / "a") + " -q");
+  CHECK(jpeg.exit_code == 0);
+  CHECK(fs::exists(dir / "a/IMG_3578.jpg"));
+  auto png = CliFixture::Run("strip " + Quote(heic) + " --out-dir " + Quote(dir / "b") +
+                             " -q --heif-output png");
+  CHECK(png.exit_code == 0);
+  REQUIRE(fs::exists(dir / "b/IMG_3578.png"));
+  pg::Bytes head = ReadBytes(dir / "b/IMG_3578.png");
+  CHECK(head.size() > 8);
+  CHECK(head[1] == 'P');
+  CHECK(CliFixture::Run("strip " + Quote(heic) + " --out-dir " + Quote(dir / "c") +
+                        " --heif-output gif").exit_code == 64);
+}

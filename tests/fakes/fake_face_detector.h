@@ -1,20 +1,24 @@
 // FakeFaceDetector: returns the faces it is told to, or fails on demand.
 #pragma once
 
+#include <functional>
+
 #include "faces/face_detector.h"
 
 namespace pg::testing {
 
 class FakeFaceDetector : public FaceDetector {
  public:
-  std::vector<FaceFact> faces;  ///< returned by every Detect()
+  std::vector<FaceFact> faces;  ///< returned by every Detect() (unless detect_fn is set)
+  /// When set, decides the faces per image instead of `faces`.
+  std::function<std::vector<FaceFact>(const cv::Mat&)> detect_fn;
   bool fail = false;            ///< Detect() returns an Internal error
   int calls = 0;
 
-  Result<std::vector<FaceFact>> Detect(const cv::Mat&) override {
+  Result<std::vector<FaceFact>> Detect(const cv::Mat& bgr) override {
     ++calls;
     if (fail) return Status::Internal("fake detector failure");
-    return faces;
+    return detect_fn ? detect_fn(bgr) : faces;
   }
   std::string Name() const override { return "fake"; }
   int MinFaceSize(int, int) const override { return 40; }

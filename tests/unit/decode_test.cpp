@@ -736,3 +736,21 @@ TEST_CASE("a real iPhone HEIC decodes; a DNG is refused rather than judged by it
 }
 
 }  // namespace pg
+
+TEST_CASE("colours under transparent pixels are kept for analysis", "[decode]") {
+  cv::Mat bgra(20, 30, CV_8UC4, cv::Scalar(10, 20, 30, 255));
+  std::vector<uchar> buf;
+  cv::imencode(".png", bgra, buf);
+  auto opaque = pg::DecodeImage(pg::Bytes(buf.begin(), buf.end()), 1, 1'000'000);
+  REQUIRE(opaque.ok());
+  CHECK(opaque->hidden_bgr.empty());
+
+  bgra(cv::Rect(0, 0, 10, 20)).setTo(cv::Scalar(0, 0, 255, 0));  // invisible red
+  cv::imencode(".png", bgra, buf);
+  auto r = pg::DecodeImage(pg::Bytes(buf.begin(), buf.end()), 6, 1'000'000);
+  REQUIRE(r.ok());
+  REQUIRE(r->hidden_bgr.size() == r->bgr.size());
+  CHECK(r->bgr.size() == cv::Size(20, 30));  // oriented like bgr
+  CHECK(r->bgr.at<cv::Vec3b>(0, 19) == cv::Vec3b(255, 255, 255));  // composited on white
+  CHECK(r->hidden_bgr.at<cv::Vec3b>(0, 19) == cv::Vec3b(0, 0, 255));
+}

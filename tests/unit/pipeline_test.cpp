@@ -6,6 +6,7 @@
 #include "fakes/fake_face_detector.h"
 #include "io/ingest.h"
 #include "metadata/exif_writer.h"
+#include "metadata/synthetic_animation.h"
 #include "pipeline.h"
 #include "test_util.h"
 
@@ -218,4 +219,37 @@ TEST_CASE_METHOD(PipelineFixture, "school year comes from the clock unless set",
   CHECK(Make()->school_year() == "2026-27");
   options.school_year = "2030-31";
   CHECK(Make()->school_year() == "2030-31");
+}
+
+TEST_CASE_METHOD(PipelineFixture, "faces hidden under transparent pixels are found", "[pipeline]") {
+  // Left half fully transparent over pure red: invisible when composited, but a lossless
+  // PNG keeps the red, and anyone can drop the alpha channel.
+  cv::Mat bgra(60, 80, CV_8UC4, cv::Scalar(200, 200, 200, 255));
+  bgra(cv::Rect(0, 0, 40, 60)).setTo(cv::Scalar(0, 0, 255, 0));
+  WriteBytes(dir / "in/logo.png", Encode(bgra, ".png"));
+  detector.detect_fn = [](const cv::Mat& bgr) {
+    std::vector<pg::FaceFact> out;
+    cv::Mat red;
+    cv::inRange(bgr, cv::Scalar(0, 0, 250), cv::Scalar(5, 5, 255), red);
+    if (cv::countNonZero(red) > 0) out.push_back(FakeFaceDetector::Face(0, 0, 40, 40));
+    return out;
+  };
+  auto p = Make();
+  auto r = p->Process(Item("logo.png"));
+  REQUIRE(r.record.faces.size() == 1);
+  CHECK(r.record.faces[0].detector == "fake (colours under transparency)");
+  CHECK(r.decision.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(r, "faces_unchecked"));
+}
+
+TEST_CASE_METHOD(PipelineFixture, "an animation goes to review: only its first frame is analysed", "[pipeline]") {
+  cv::Mat a = DrawScene(40, 30), b = DrawScene(40, 30);
+  b.setTo(cv::Scalar(0, 0, 0));
+  auto gif = pg::BuildAnimatedWebp({a, b}, 100, /*lossless=*/true);
+  REQUIRE(gif.ok());
+  WriteBytes(dir / "in/anim.webp", *gif);
+  auto p = Make();
+  auto r = p->Process(Item("anim.webp"));
+  CHECK(r.decision.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(r, "unanalysed_frames"));
 }
