@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <tuple>
 
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
@@ -10,18 +11,31 @@
 
 namespace pg {
 
-Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat format,
-                                         int exif_orientation, const cv::Mat& oriented_bgr,
-                                         std::vector<std::string>* removed,
-                                         const SanitizeOptions& options) {
+namespace {
+
+// Sanitize, then verify against the expected (oriented) size and the original's ICC.
+Result<SanitizedOutput> SanitizeAndVerify(const Bytes& original, ImageFormat format, int orientation,
+                                          const cv::Mat& oriented_bgr, int width, int height,
+                                          std::vector<std::string>* removed,
+                                          const SanitizeOptions& options) {
   std::vector<std::string> gone;
-  auto out = Sanitize(original, format, exif_orientation, oriented_bgr, &gone, options);
+  auto out = Sanitize(original, format, orientation, oriented_bgr, &gone, options);
   if (!out.ok()) return Status::BadData("metadata could not be removed: " + out.status().message());
-  Status v = VerifySanitized(*out, oriented_bgr.cols, oriented_bgr.rows, ExtractIcc(original, format));
+  Status v = VerifySanitized(*out, width, height, ExtractIcc(original, format));
   if (!v.ok()) return Status::BadData("sanitized file failed verification: " + v.message());
   out->verified = true;
   if (removed) *removed = std::move(gone);
   return out;
+}
+
+}  // namespace
+
+Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat format,
+                                         int exif_orientation, const cv::Mat& oriented_bgr,
+                                         std::vector<std::string>* removed,
+                                         const SanitizeOptions& options) {
+  return SanitizeAndVerify(original, format, exif_orientation, oriented_bgr, oriented_bgr.cols,
+                           oriented_bgr.rows, removed, options);
 }
 
 Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels,
@@ -29,10 +43,31 @@ Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels,
   ImageFormat format = SniffFormat(original);
   StripResult r;
   if (format != ImageFormat::kUnknown) r.metadata = InspectMetadata(original, format);
-  auto decoded = DecodeImage(original, r.metadata.exif_orientation, max_pixels);
-  if (!decoded.ok()) return decoded.status();
-  auto out = SanitizeVerified(original, format, r.metadata.exif_orientation, decoded->bgr,
-                              &r.metadata.removed, options);
+  const int orientation = r.metadata.exif_orientation;
+  // Lossless routes copy the coded image, so they need no pixels: the verifier decodes the
+  // output (same coded data) strictly. Pixels are decoded only to re-encode or rotate.
+  const bool lossless_route = (format == ImageFormat::kJpeg || format == ImageFormat::kPng ||
+                               format == ImageFormat::kWebp || format == ImageFormat::kGif) &&
+                              orientation == 1;
+  cv::Mat pixels;
+  int width = 0, height = 0;
+  if (lossless_route) {
+    auto dims = ReadDimensions(original, format);
+    if (!dims.ok()) return dims.status();
+    std::tie(width, height) = *dims;
+    if (std::uint64_t(width) * std::uint64_t(height) > max_pixels) {
+      return Status::TooLarge(std::to_string(width) + "x" + std::to_string(height) +
+                              " pixels, over the limit of " + std::to_string(max_pixels));
+    }
+  } else {
+    auto decoded = DecodeImage(original, orientation, max_pixels);
+    if (!decoded.ok()) return decoded.status();
+    pixels = std::move(decoded->bgr);
+    width = pixels.cols;
+    height = pixels.rows;
+  }
+  auto out = SanitizeAndVerify(original, format, orientation, pixels, width, height,
+                               &r.metadata.removed, options);
   if (!out.ok()) return out.status();
   r.output = std::move(*out);
   return r;
