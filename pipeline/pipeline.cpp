@@ -32,6 +32,26 @@ Status Pipeline::Init() {
     for (const auto& s : all) students_[s.student_id] = s;
   }
   names_ = std::make_unique<NameIndex>(all);
+  if (!options_.face_recognition || deps_.embedder == nullptr) return Status::Ok();
+
+  const MatchThresholds t{options_.match_threshold, options_.uncertain_threshold,
+                          options_.min_face_px_for_recognition};
+  if (!(t.match > 0.0 && t.match <= t.uncertain)) {
+    return Status::Config("face recognition thresholds must satisfy 0 < match (" +
+                          std::to_string(t.match) + ") <= uncertain (" + std::to_string(t.uncertain) + ")");
+  }
+  if (t.min_face_px < 1) return Status::Config("the minimum face size for recognition must be at least 1 px");
+  const std::string model = deps_.embedder->ModelId();
+  if (model.empty()) return Status::Config("the face embedder did not identify its model");
+  std::vector<Enrolment> enrolments;
+  if (deps_.enrolments != nullptr) {
+    auto loaded = deps_.enrolments->AllEnrolments();
+    if (!loaded.ok()) return loaded.status();
+    enrolments = std::move(*loaded);
+  }
+  auto matcher = std::make_unique<FaceMatcher>(t, model);
+  if (Status s = matcher->Load(enrolments, students_, IsoDate(deps_.clock->Now())); !s.ok()) return s;
+  matcher_ = std::move(matcher);
   return Status::Ok();
 }
 
@@ -54,19 +74,20 @@ SanitizeOptions SanitizeOptionsFor(const Options& o) {
   return s;
 }
 
-void Pipeline::DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageRecord* rec) {
+size_t Pipeline::DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageRecord* rec) {
   auto faces = deps_.detector->Detect(bgr);
   if (!faces.ok()) {
     rec->problems.push_back({"face_detection_failed", faces.status().message()});
-    return;
+    return 0;
   }
   rec->faces = std::move(*faces);
+  const size_t visible = rec->faces.size();
   if (!hidden_bgr.empty()) {
     auto hidden = deps_.detector->Detect(hidden_bgr);
     if (!hidden.ok()) {
       rec->problems.push_back({"face_detection_failed", "colours under transparency: " +
                                                             hidden.status().message()});
-      return;
+      return visible;
     }
     for (auto& f : *hidden) {
       bool seen = std::any_of(rec->faces.begin(), rec->faces.end(),
@@ -77,6 +98,23 @@ void Pipeline::DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageR
     }
   }
   rec->faces_checked = true;
+  return visible;
+}
+
+void Pipeline::RecogniseFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, size_t visible,
+                              ImageRecord* rec) {
+  for (size_t i = 0; i < rec->faces.size(); ++i) {
+    FaceFact& face = rec->faces[i];
+    auto match = matcher_->Recognise(*deps_.embedder, i < visible ? bgr : hidden_bgr, face.box);
+    if (match.ok()) {
+      face.match = std::move(*match);
+    } else {
+      rec->problems.push_back({"face_recognition_failed",
+                               "face " + std::to_string(face.box.w) + "x" + std::to_string(face.box.h) +
+                                   " at (" + std::to_string(face.box.x) + "," +
+                                   std::to_string(face.box.y) + "): " + match.status().message()});
+    }
+  }
 }
 
 void Pipeline::Analyze(ImageRecord* rec) {
@@ -112,7 +150,10 @@ void Pipeline::Analyze(ImageRecord* rec) {
                                                 " animation frames; only the first was analysed"});
   }
 
-  DetectFaces(decoded->bgr, decoded->hidden_bgr, rec);
+  const size_t visible = DetectFaces(decoded->bgr, decoded->hidden_bgr, rec);
+  if (matcher_ != nullptr && rec->faces_checked) {
+    RecogniseFaces(decoded->bgr, decoded->hidden_bgr, visible, rec);
+  }
 
   std::vector<std::string> removed;
   auto out = SanitizeVerified(*bytes, rec->format, rec->metadata.exif_orientation, decoded->bgr,
@@ -130,7 +171,17 @@ Decision Pipeline::DecideItem(const ImageRecord& rec) const {
   ctx.students = directory_available() ? &students_ : nullptr;
   ctx.school_year = school_year_;
   ctx.allow_unchecked_faces = options_.allow_unchecked_faces;
-  ctx.recognition_available = false;
+  if (matcher_ != nullptr) {
+    ctx.recognition_available =
+        rec.faces_checked && std::all_of(rec.faces.begin(), rec.faces.end(),
+                                         [](const FaceFact& f) { return f.match.has_value(); });
+    ctx.allow_small_faces = options_.allow_small_faces;
+    ctx.match_threshold = matcher_->thresholds().match;
+    ctx.uncertain_threshold = matcher_->thresholds().uncertain;
+    ctx.min_face_px = matcher_->thresholds().min_face_px;
+    ctx.opted_out_not_enrolled = matcher_->summary().opted_out_not_enrolled;
+    ctx.expired_opted_out = matcher_->summary().expired_opted_out;
+  }
   return Decide(rec, ctx);
 }
 

@@ -2,10 +2,12 @@
 //
 // Stages, in order, each adding facts to the item's ImageRecord (see core/image_record.h):
 //   ingest (io/ingest.h) -> read + sha256 -> sniff + metadata inventory (metadata/) ->
-//   decode with orientation (decode/) -> faces (faces/) -> names (names/) ->
-//   sanitize + independent verification (metadata/) -> decide (policy/) -> emit.
+//   decode with orientation (decode/) -> faces (faces/) -> recognition (faces/face_matcher)
+//   -> names (names/) -> sanitize + independent verification (metadata/) -> decide
+//   (policy/) -> emit.
 // The pipeline receives its slow or stateful dependencies (file system, face detector,
-// directory, clock) through PipelineDeps; it owns none of them. Only RunBatch writes to
+// face embedder, directory, enrolments, clock) through PipelineDeps; it owns none of
+// them (it owns the FaceMatcher it builds from them in Init). Only RunBatch writes to
 // disk, and only sanitized, verified bytes of items whose verdict is publish.
 // Not thread-safe: one Pipeline per thread.
 #pragma once
@@ -22,6 +24,8 @@
 #include "core/verdict.h"
 #include "directory/student.h"
 #include "faces/face_detector.h"
+#include "faces/face_embedder.h"
+#include "faces/face_matcher.h"
 #include "io/file_system.h"
 #include "metadata/sanitize.h"
 
@@ -34,6 +38,10 @@ struct PipelineDeps {
   FaceDetector* detector = nullptr;     ///< required
   DirectoryStore* directory = nullptr;  ///< optional: null = no directory
   const Clock* clock = nullptr;         ///< required
+  /// Face recognition; null = recognition off (faces go to review as unchecked).
+  FaceEmbedder* embedder = nullptr;
+  /// The enrolled face descriptors (usually the directory store); null = none enrolled.
+  EnrolmentSource* enrolments = nullptr;
 };
 
 struct ItemResult {
@@ -53,7 +61,9 @@ class Pipeline {
   Pipeline(Options options, PipelineDeps deps);
   ~Pipeline();
 
-  /// Start-up: loads the directory (if any) and builds the name index. Call once.
+  /// Start-up: loads the directory (if any) and builds the name index; when recognition
+  /// is on (Options::face_recognition and an embedder), loads the enrolments into the
+  /// matcher (see recognition_summary() for what was refused). Call once.
   Status Init();
 
   /// Every analysis stage on one item, then decide. Never throws; failures become
@@ -75,11 +85,20 @@ class Pipeline {
   size_t student_count() const { return students_.size(); }
   const FaceDetector& detector() const { return *deps_.detector; }
   const Options& options() const { return options_; }
+  /// Face recognition runs on detected faces (options allow it and an embedder is given).
+  bool recognition_enabled() const { return matcher_ != nullptr; }
+  /// What Init loaded and refused. REQUIRES: recognition_enabled().
+  const EnrolmentSummary& recognition_summary() const { return matcher_->summary(); }
+  const FaceMatcher* matcher() const { return matcher_.get(); }
 
  private:
   void Analyze(ImageRecord* rec);
   /// Faces in the oriented pixels, and in the colours under transparency when there are any.
-  void DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageRecord* rec);
+  /// Returns how many of rec->faces were found in `bgr` (the rest: in hidden_bgr).
+  size_t DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageRecord* rec);
+  /// Fills FaceFact::match of every face (faces [0, visible) are in `bgr`, the others in
+  /// `hidden_bgr`); a face that cannot be embedded becomes a face_recognition_failed Problem.
+  void RecogniseFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, size_t visible, ImageRecord* rec);
   Decision DecideItem(const ImageRecord& rec) const;
 
   Options options_;
@@ -87,6 +106,7 @@ class Pipeline {
   std::string school_year_;
   std::map<std::string, Student> students_;
   std::unique_ptr<NameIndex> names_;
+  std::unique_ptr<FaceMatcher> matcher_;  ///< null when recognition is off
 };
 
 /// The metadata stage's options from the run's Options.

@@ -11,7 +11,9 @@
 #include "core/exit_codes.h"
 #include "core/version.h"
 #include "directory/directory_import.h"
+#include "directory/enroll.h"
 #include "directory/sqlite_directory_store.h"
+#include "faces/face_embedder.h"
 #include "io/ingest.h"
 #include "pipeline.h"
 #include "report/report.h"
@@ -22,6 +24,27 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string DefaultDbPath() { return pg::DefaultDirectoryDbPath(); }
+
+/// The face-recognition models folder: the build's PG_DEFAULT_MODELS_DIR when defined,
+/// else models/ of the source tree this binary was built from.
+std::string DefaultModelsDir() {
+#ifdef PG_DEFAULT_MODELS_DIR
+  return PG_DEFAULT_MODELS_DIR;
+#else
+  return (fs::path(__FILE__).parent_path().parent_path().parent_path() / "models").string();
+#endif
+}
+
+/// Loads the face-recognition model; a missing or corrupt file is a Config error (78).
+pg::Result<std::unique_ptr<pg::FaceEmbedder>> LoadEmbedder(const std::string& models_dir,
+                                                           bool gate) {
+  auto embedder = pg::MakeDlibFaceEmbedder(models_dir.empty() ? DefaultModelsDir() : models_dir);
+  if (!embedder.ok() && gate && embedder.status().code() == pg::Code::kConfig) {
+    return pg::Status::Config(embedder.status().message() +
+                              " (or run with --no-recognition: every photo with faces then goes to review)");
+  }
+  return embedder;
+}
 
 int Fail(const pg::Status& s) {
   std::cerr << "publish-gate: " << s.message() << "\n";
@@ -41,6 +64,9 @@ struct GateFlags {
   std::string faces_unchecked = "review";
   std::uint64_t max_pixels = pg::Options().max_pixels;
   std::string school_year;
+  bool no_recognition = false;
+  std::string models;
+  std::string small_faces = "review";
 };
 
 void AddHeifFlags(CLI::App* cmd, std::string* output, int* quality) {
@@ -65,6 +91,43 @@ void AddGateFlags(CLI::App* cmd, GateFlags* f) {
   AddHeifFlags(cmd, &f->heif_output, &f->heif_jpeg_quality);
   cmd->add_option("--school-year", f->school_year,
                   "School year whose permissions count, e.g. 2026-27 (default: from today's date)");
+  cmd->add_flag("--no-recognition", f->no_recognition,
+                "No face recognition (where it is banned in schools): every photo with faces goes "
+                "to review; names are still checked");
+  cmd->add_option("--models", f->models,
+                  "Face-recognition model folder (default: " + DefaultModelsDir() + ")");
+  cmd->add_option("--small-faces", f->small_faces,
+                  "Faces too small to recognise: review (default) or allow")
+      ->check(CLI::IsMember({"review", "allow"}));
+}
+
+/// Start-up warnings about enrolments recognition refused or lacks (stderr).
+void WarnAboutEnrolments(const pg::Pipeline& p) {
+  if (!p.recognition_enabled() || !p.directory_available()) return;
+  const pg::EnrolmentSummary& s = p.recognition_summary();
+  auto list = [](const std::vector<std::string>& ids) {
+    std::string out;
+    for (size_t i = 0; i < ids.size() && i < 10; ++i) out += (i ? ", " : "") + ids[i];
+    return ids.size() > 10 ? out + ", ..." : out;
+  };
+  if (s.other_model_descriptors > 0) {
+    std::cerr << "publish-gate: warning: " << s.other_model_descriptors
+              << " face reference(s) computed by another model (" << list(s.other_models)
+              << ") are ignored; re-enrol with `publish-gate directory enroll`\n";
+  }
+  if (!s.expired_students.empty()) {
+    std::cerr << "publish-gate: warning: the face references of " << s.expired_students.size()
+              << " student(s) are past their retention date and are not used (" << list(s.expired_students)
+              << "); re-enrol them with `publish-gate directory enroll`"
+              << (s.expired_opted_out.empty() ? "" : "; until then photos with faces go to review")
+              << "\n";
+  }
+  if (!s.opted_out_not_enrolled.empty()) {
+    std::cerr << "publish-gate: warning: " << s.opted_out_not_enrolled.size()
+              << " photo-opted-out student(s) are not enrolled for face recognition ("
+              << list(s.opted_out_not_enrolled)
+              << "); photos with faces go to review until they are (`publish-gate directory enroll`)\n";
+  }
 }
 
 /// The gate's real dependencies, owned for the length of one command.
@@ -72,6 +135,7 @@ struct Gate {
   pg::RealFileSystem fs;
   pg::SystemClock clock;
   std::unique_ptr<pg::FaceDetector> detector;
+  std::unique_ptr<pg::FaceEmbedder> embedder;  ///< null when recognition is off
   std::unique_ptr<pg::SqliteDirectoryStore> store;
   std::unique_ptr<pg::Pipeline> pipeline;
 };
@@ -83,6 +147,9 @@ pg::Status BuildGate(const GateFlags& f, Gate* g) {
   opt.school_year = f.school_year;
   opt.heif_to_png = f.heif_output == "png";
   opt.heif_jpeg_quality = f.heif_jpeg_quality;
+  opt.face_recognition = !f.no_recognition;
+  opt.allow_small_faces = f.small_faces == "allow";
+  opt.models_dir = f.models.empty() ? DefaultModelsDir() : f.models;
   std::string db = f.db;
   if (db.empty() && fs::exists(DefaultDbPath())) db = DefaultDbPath();
   if (!db.empty()) {
@@ -94,10 +161,18 @@ pg::Status BuildGate(const GateFlags& f, Gate* g) {
               << "); names and opt-outs cannot be checked, so nothing will be published\n";
   }
   opt.db_path = db;
+  if (opt.face_recognition) {
+    auto embedder = LoadEmbedder(opt.models_dir, /*gate=*/true);
+    if (!embedder.ok()) return embedder.status();
+    g->embedder = std::move(*embedder);
+  }
   g->detector = pg::MakeDlibHogDetector(opt.hog_upsample, opt.hog_upsample_max_side);
-  pg::PipelineDeps deps{&g->fs, g->detector.get(), g->store.get(), &g->clock};
+  pg::PipelineDeps deps{&g->fs, g->detector.get(), g->store.get(), &g->clock, g->embedder.get(),
+                        g->store.get()};
   g->pipeline = std::make_unique<pg::Pipeline>(opt, deps);
-  return g->pipeline->Init();
+  if (pg::Status s = g->pipeline->Init(); !s.ok()) return s;
+  WarnAboutEnrolments(*g->pipeline);
+  return pg::Status::Ok();
 }
 
 pg::RunInfo MakeRunInfo(const Gate& g, const std::string& input) {
@@ -108,6 +183,7 @@ pg::RunInfo MakeRunInfo(const Gate& g, const std::string& input) {
   info.directory = g.pipeline->directory_available();
   info.students = g.pipeline->student_count();
   info.detector = g.pipeline->detector().Name();
+  info.recognition = g.pipeline->recognition_enabled();
   return info;
 }
 
@@ -231,12 +307,65 @@ int RunImport(const std::string& csv, std::string db, const std::vector<std::str
   return report->rejected.empty() ? pg::kExitAllPublish : pg::kExitDataErr;
 }
 
-int RunPurge(std::string db) {
+struct EnrollFlags {
+  std::string db, student, models, expires;
+  bool all_students = false;
+};
+
+int RunEnroll(const EnrollFlags& f) {
+  std::string db = f.db.empty() ? DefaultDbPath() : f.db;
+  auto store = pg::SqliteDirectoryStore::Open(db, /*create=*/false);
+  if (!store.ok()) return Fail(store.status());
+  auto students = (*store)->AllStudents();
+  if (!students.ok()) return Fail(students.status());
+  auto embedder = LoadEmbedder(f.models, /*gate=*/false);
+  if (!embedder.ok()) return Fail(embedder.status());
+  pg::Options defaults;
+  auto detector = pg::MakeDlibHogDetector(defaults.hog_upsample, defaults.hog_upsample_max_side);
+  pg::RealFileSystem fsys;
+  pg::SystemClock clock;
+  pg::EnrolOptions options;
+  options.all_students = f.all_students;
+  options.student_id = f.student;
+  options.expires_at = f.expires;
+  auto report = pg::Enrol(**store, *students, *detector, **embedder, fsys, clock, options);
+  if (!report.ok()) return Fail(report.status());
+  int photos = 0;
+  for (const auto& p : report->photos) {
+    if (p.outcome == pg::PhotoOutcome::kEnrolled) {
+      ++photos;
+      std::cout << p.message << "\n";
+    } else {
+      std::cerr << "publish-gate: " << p.message << "\n";
+    }
+  }
+  for (const auto& n : report->not_enrolled) std::cerr << "publish-gate: not enrolled: " << n << "\n";
+  std::cout << "enrolled " << report->enrolled.size() << " student(s) from " << photos
+            << " reference photo(s) into " << db << " (model " << report->model_id
+            << ", usable through " << report->expires_at << "); rejected " << report->rejected_photos()
+            << " photo(s); " << report->not_enrolled.size() << " student(s) not enrolled\n";
+  return report->rejected_photos() == 0 && report->not_enrolled.empty() ? pg::kExitAllPublish
+                                                                         : pg::kExitDataErr;
+}
+
+int RunPurge(std::string db, const std::string& student, bool faces_only) {
   if (db.empty()) db = DefaultDbPath();
   auto store = pg::SqliteDirectoryStore::Open(db, /*create=*/false);
   if (!store.ok()) return Fail(store.status());
+  if (!student.empty()) {
+    auto n = (*store)->PurgeStudentEnrolments(student);
+    if (!n.ok()) return Fail(n.status());
+    std::cout << "deleted " << *n << " face descriptor(s) of student " << student << " from " << db << "\n";
+    return pg::kExitAllPublish;
+  }
+  if (faces_only) {
+    auto n = (*store)->PurgeEnrolments();
+    if (!n.ok()) return Fail(n.status());
+    std::cout << "deleted all " << *n << " face descriptor(s) from " << db << "; students kept\n";
+    return pg::kExitAllPublish;
+  }
   if (pg::Status s = (*store)->Purge(); !s.ok()) return Fail(s);
-  std::cout << "purged all student data from " << db << "\n";
+  std::cout << "purged all student data, face descriptors included, from " << db << "\n";
   return pg::kExitAllPublish;
 }
 
@@ -293,8 +422,27 @@ int main(int argc, char** argv) {
   imp->add_option("--db", import_db, "Directory database (default: " + DefaultDbPath() + ")");
   imp->add_option("--map", maps, "canonical=SourceColumn, e.g. student_id=\"Student ID\" (repeatable)");
   imp->add_flag("--replace", replace, "Remove students that are not in this CSV");
-  auto* purge = dir->add_subcommand("purge", "Delete all student data from the directory database");
+  std::string purge_student;
+  bool purge_faces_only = false;
+  auto* purge = dir->add_subcommand(
+      "purge", "Delete all student data (or only face descriptors) from the directory database");
   purge->add_option("--db", purge_db, "Directory database (default: " + DefaultDbPath() + ")");
+  purge->add_option("--student", purge_student, "Delete only this student's face descriptors");
+  purge->add_flag("--faces-only", purge_faces_only,
+                  "Delete every face descriptor and keep the students");
+
+  EnrollFlags enroll_flags;
+  auto* enroll = dir->add_subcommand(
+      "enroll", "Compute face descriptors from reference photos (photo-opted-out students by default)");
+  enroll->add_option("--db", enroll_flags.db, "Directory database (default: " + DefaultDbPath() + ")");
+  enroll->add_option("--student", enroll_flags.student, "Enrol (again) only this student");
+  enroll->add_flag("--all-students", enroll_flags.all_students,
+                   "Also enrol students without a photo opt-out (for name+photo pairing)");
+  enroll->add_option("--models", enroll_flags.models,
+                     "Face-recognition model folder (default: " + DefaultModelsDir() + ")");
+  enroll->add_option("--expires", enroll_flags.expires,
+                     "Last day the references may be used, YYYY-MM-DD (default: June 30 ending "
+                     "this school year)");
 
   try {
     app.parse(argc, argv);
@@ -313,7 +461,8 @@ int main(int argc, char** argv) {
       return RunStrip(strip_args, strip_out_dir, strip_max_pixels, strip_quiet, pg::SanitizeOptionsFor(o));
     }
     if (*imp) return RunImport(import_csv, import_db, maps, replace);
-    if (*purge) return RunPurge(purge_db);
+    if (*purge) return RunPurge(purge_db, purge_student, purge_faces_only);
+    if (*enroll) return RunEnroll(enroll_flags);
   } catch (const std::exception& e) {
     std::cerr << "publish-gate: internal error: " << e.what() << "\n";
     return pg::kExitSoftware;

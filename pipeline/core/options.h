@@ -38,6 +38,34 @@ struct Options {
   bool heif_to_png = false;
   int heif_jpeg_quality = 92;
 
+  /// Face recognition: each detected face is compared with the enrolled reference
+  /// photos of photo-opted-out students (`publish-gate directory enroll`). When false
+  /// (`--no-recognition`, for states that ban facial recognition in schools), no face is
+  /// recognised and every photo with faces goes to review (`faces_unchecked`); names are
+  /// still checked. Default: true (the model files must then be present).
+  bool face_recognition = true;
+
+  /// Recognition thresholds, on the Euclidean distance between face descriptors:
+  /// d <= match_threshold is a confident match (an opted-out student: block);
+  /// match_threshold < d <= uncertain_threshold is uncertain (an opted-out student:
+  /// review); d > uncertain_threshold is no match.
+  /// PROVISIONAL, and kept here only: 0.50 / 0.65 are starting values below dlib's
+  /// usual 0.6 (recognition is weaker on children, so lean to review); they are to be
+  /// replaced by values measured with the evaluation tool on the district's own data.
+  double match_threshold = 0.50;
+  double uncertain_threshold = 0.65;
+
+  /// Smallest face (shorter side, in pixels of the oriented image) that is recognised;
+  /// smaller faces are `face_too_small_to_recognise` (review) unless
+  /// allow_small_faces (`--small-faces allow`). Also the smallest face accepted in a
+  /// reference photo. PROVISIONAL (40 px; see above). Default: review.
+  int min_face_px_for_recognition = 40;
+  bool allow_small_faces = false;
+
+  /// Folder holding the face-recognition model files and manifest.txt (see
+  /// models/README.md). Empty: the build's default models folder.
+  std::string models_dir;
+
   /// Directory database path. Empty: no directory (then no name can be matched and
   /// every item goes to review with `directory_unavailable`).
   std::string db_path;

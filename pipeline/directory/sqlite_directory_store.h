@@ -7,6 +7,9 @@
 // mode lets group or others in is chmod'ed to 0600 on open, silently (the README says
 // so). SQLite gives its journal the database file's mode. Deleted rows are overwritten
 // (secure_delete). All SQL uses prepared statements with bound parameters.
+// It also keeps the face descriptors (biometric data) of enrolled students: written by
+// `directory enroll` (enroll.h), read by the gate (EnrolmentSource), deleted by purge.
+// A version-1 file is migrated to version 2 (adds face_descriptors) on a writable open.
 // Owns its connection; not thread-safe (one store per thread).
 #pragma once
 
@@ -16,6 +19,7 @@
 
 #include "core/status.h"
 #include "directory/student.h"
+#include "faces/face_matcher.h"
 
 struct sqlite3;
 
@@ -26,10 +30,10 @@ namespace pg {
 /// else $HOME/.local/share/publish-gate/directory.db; "" when HOME is unset too.
 std::string DefaultDirectoryDbPath();
 
-class SqliteDirectoryStore : public DirectoryStore {
+class SqliteDirectoryStore : public DirectoryStore, public EnrolmentSource {
  public:
   /// Schema version this build writes and understands (meta.schema_version).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   /// Opens the directory database at `path`.
   /// create=false and no file: NotFound "directory database not found: PATH (create it
@@ -64,9 +68,35 @@ class SqliteDirectoryStore : public DirectoryStore {
   /// Number of students.
   Result<int> CountStudents();
 
-  /// Deletes all student data (every row of every student table) and rewrites the file
-  /// (VACUUM) so no deleted row survives in free pages. The empty database remains.
+  /// Deletes all student data (every row of every student table, face descriptors
+  /// included) and rewrites the file (VACUUM) so no deleted row survives in free pages.
+  /// The empty database remains.
   Status Purge();
+
+  /// Every stored face descriptor, of every model (LoadEnrolments("")).
+  Result<std::vector<Enrolment>> AllEnrolments() override;
+
+  /// The stored face descriptors of model `model_id` ("" = every model), ordered by
+  /// student_id then photo_path. A read-only version-1 file has none. A stored
+  /// descriptor that is not 128 float32 values is BadData naming the student.
+  Result<std::vector<Enrolment>> LoadEnrolments(const std::string& model_id);
+
+  /// Replaces every stored descriptor of `student_id` (of any model) by `enrolments`,
+  /// in one transaction (an empty list deletes them). REQUIRES: each enrolment's
+  /// student_id is `student_id` and its descriptor has 128 values. An unknown student is
+  /// NotFound; nothing is written on any error.
+  Status ReplaceEnrolments(const std::string& student_id, const std::vector<Enrolment>& enrolments);
+
+  /// Deletes every face descriptor (students stay) and rewrites the file (VACUUM).
+  /// Returns how many were deleted.
+  Result<int> PurgeEnrolments();
+
+  /// Deletes the face descriptors of one student (the student stays) and rewrites the
+  /// file. An unknown student is NotFound. Returns how many were deleted.
+  Result<int> PurgeStudentEnrolments(const std::string& student_id);
+
+  /// Number of stored face descriptors (all models).
+  Result<int> CountEnrolments();
 
   const std::string& path() const { return path_; }
 
@@ -79,8 +109,16 @@ class SqliteDirectoryStore : public DirectoryStore {
   /// One transaction.
   Status Write(const std::vector<Student>& students, const std::vector<std::string>* keep_only);
 
+  /// Applies the (idempotent) schema and migrates an older version, in one transaction.
+  Status ApplySchema();
+  /// Runs `sql` (one statement, ?1 = student_id when given), then VACUUM; returns changes.
+  Result<int> DeleteAndVacuum(const char* sql, const std::string* student_id, const std::string& what);
+  /// NotFound unless `student_id` is in the directory.
+  Status RequireStudent(const std::string& student_id);
+
   std::string path_;
   std::unique_ptr<sqlite3, DbCloser> db_;
+  bool has_descriptor_table_ = false;
 };
 
 }  // namespace pg

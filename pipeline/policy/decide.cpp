@@ -1,16 +1,37 @@
 #include "policy/decide.h"
 
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
 #include <set>
+
+#include "names/name_finder.h"
 
 namespace pg {
 
 namespace {
 
 constexpr const char* kImagesSection = "Use of Student Images and Work";
+constexpr size_t kMaxListed = 8;  // boxes / ids listed in one evidence value
+
+using Evidence = std::vector<std::pair<std::string, std::string>>;
 
 std::string BoxText(const Box& b) {
   return std::to_string(b.w) + "x" + std::to_string(b.h) + " at (" + std::to_string(b.x) + "," +
          std::to_string(b.y) + ")";
+}
+
+std::string Num(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", d);
+  return buf;
+}
+
+std::string List(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < kMaxListed; ++i) out += (i ? ", " : "") + items[i];
+  if (items.size() > kMaxListed) out += ", ...";
+  return out;
 }
 
 std::string FullName(const Student& s) { return s.first_name + " " + s.last_name; }
@@ -38,6 +59,215 @@ void Add(Decision* d, Reason r) {
   d->reasons.push_back(std::move(r));
 }
 
+/// The first face recognition confidently matched to `student_id`, or null.
+const FaceFact* RecognisedFace(const ImageRecord& rec, const std::string& student_id) {
+  for (const auto& f : rec.faces) {
+    if (f.match && f.match->student_id == student_id &&
+        (f.match->status == "opted_out" || f.match->status == "matched")) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+/// Adds the recognised face of the named student, if any, to a name reason.
+void AddFaceEvidence(const ImageRecord& rec, const std::string& student_id, Evidence* ev,
+                     std::string* message) {
+  const FaceFact* f = RecognisedFace(rec, student_id);
+  if (f == nullptr) return;
+  ev->push_back({"face", BoxText(f->box)});
+  ev->push_back({"distance", Num(f->match->distance)});
+  *message += " Face recognition matches them to the face at " + BoxText(f->box) + " (distance " +
+              Num(f->match->distance) + ").";
+}
+
+/// Folded words of a text (runs of ASCII letters/digits and non-ASCII bytes).
+std::vector<std::string> Words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : FoldForMatch(text)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u)) {
+      word.push_back(c);
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) out.push_back(std::move(word));
+  return out;
+}
+
+bool ContainsWords(const std::vector<std::string>& text, const std::vector<std::string>& name) {
+  if (name.empty() || name.size() > text.size()) return false;
+  for (size_t i = 0; i + name.size() <= text.size(); ++i) {
+    bool all = true;
+    for (size_t k = 0; k < name.size() && all; ++k) all = text[i + k] == name[k];
+    if (all) return true;
+  }
+  return false;
+}
+
+/// Where a recognised student's first or preferred name appears alone in the item's
+/// texts: {source, name}; {"", ""} when it does not.
+std::pair<std::string, std::string> GivenNameSource(const ImageRecord& rec, const Student& s) {
+  std::vector<std::pair<std::string, std::string>> texts = {
+      {"caption", rec.input.caption},
+      {"alt_text", rec.input.alt_text},
+      {"file_name", std::filesystem::path(rec.input.rel_path).stem().string()}};
+  for (const auto& t : rec.metadata.texts) texts.push_back({t.field, t.value});
+  for (const auto& [source, text] : texts) {
+    const auto words = Words(text);
+    for (const std::string& given : {s.first_name, s.preferred_name}) {
+      if (!given.empty() && ContainsWords(words, Words(given))) return {source, given};
+    }
+  }
+  return {"", ""};
+}
+
+void NameRules(const ImageRecord& rec, const PolicyContext& ctx, bool shows_faces, Decision* d) {
+  const bool is_work = rec.input.kind == ItemKind::kStudentWork;
+  std::set<std::pair<std::string, std::string>> done;  // (code, student_id)
+  for (const auto& n : rec.names) {
+    auto it = ctx.students->find(n.student_id);
+    if (it == ctx.students->end()) continue;
+    const Student& s = it->second;
+    Evidence ev = {{"student_id", s.student_id}, {"name", n.text}, {"source", n.source}};
+    if (shows_faces && s.photo_opt_out) {
+      if (!done.insert({"opted_out_name_with_photo", s.student_id}).second) continue;
+      ev.push_back({"faces", std::to_string(rec.faces.size())});
+      std::string msg = "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
+                        ", whose family filed a media release opt-out, on a photo that shows " +
+                        std::to_string(rec.faces.size()) + " face(s).";
+      AddFaceEvidence(rec, s.student_id, &ev, &msg);
+      ev.push_back({"rule", std::string(kImagesSection) + ": Media Release OPT-OUT on file"});
+      Add(d, Reason{"opted_out_name_with_photo", msg, Verdict::kBlock, ev});
+    } else if ((shows_faces || is_work) && !HasValidPermission(s, ctx.school_year)) {
+      if (!done.insert({"name_photo_pairing_without_permission", s.student_id}).second) continue;
+      ev.push_back({"permission", PermissionName(s.name_photo_permission)});
+      ev.push_back({"permission_school_year", s.permission_school_year});
+      std::string msg = "'" + n.text + "' (" + n.source + ") would publish " + FullName(s) +
+                        "'s name with " + (is_work ? std::string("their work") : std::string("a photo")) +
+                        "; " + PermissionText(s, ctx.school_year) + ".";
+      AddFaceEvidence(rec, s.student_id, &ev, &msg);
+      ev.push_back({"rule", std::string(kImagesSection) +
+                                ": names with photos or work need student and parent written permission"});
+      Add(d, Reason{"name_photo_pairing_without_permission", msg, Verdict::kBlock, ev});
+    } else if (!shows_faces && !is_work && rec.decoded &&
+               (s.photo_opt_out || !HasValidPermission(s, ctx.school_year))) {
+      if (!done.insert({"name_with_photo_no_face_found", s.student_id}).second) continue;
+      ev.push_back({"rule", std::string(kImagesSection) + ": names with photos need permission"});
+      Add(d, Reason{"name_with_photo_no_face_found",
+                    "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
+                        " on a photo in which no face was found; confirm the student is not shown.",
+                    Verdict::kReview, ev});
+    }
+  }
+
+  // A face recognised as a student makes even their first name alone a name+photo pairing.
+  for (const auto& f : rec.faces) {
+    if (!f.match || f.match->status != "matched") continue;
+    auto it = ctx.students->find(f.match->student_id);
+    if (it == ctx.students->end() || HasValidPermission(it->second, ctx.school_year)) continue;
+    const Student& s = it->second;
+    if (done.count({"name_photo_pairing_without_permission", s.student_id}) != 0) continue;
+    auto [source, given] = GivenNameSource(rec, s);
+    if (source.empty()) continue;
+    done.insert({"name_photo_pairing_without_permission", s.student_id});
+    Add(d, Reason{"name_photo_pairing_without_permission",
+                  "'" + given + "' (" + source + ") is the name of " + FullName(s) +
+                      ", whom face recognition matches to the face at " + BoxText(f.box) +
+                      " (distance " + Num(f.match->distance) + "): their name would be published "
+                      "with their photo; " + PermissionText(s, ctx.school_year) + ".",
+                  Verdict::kBlock,
+                  {{"student_id", s.student_id},
+                   {"name", given},
+                   {"source", source},
+                   {"face", BoxText(f.box)},
+                   {"distance", Num(f.match->distance)},
+                   {"matched_by", "face recognition"},
+                   {"permission", PermissionName(s.name_photo_permission)},
+                   {"permission_school_year", s.permission_school_year},
+                   {"rule", std::string(kImagesSection) +
+                                ": names with photos need student and parent written permission"}}});
+  }
+}
+
+/// Rules on recognised faces. REQUIRES: ctx.recognition_available.
+void RecognitionRules(const ImageRecord& rec, const PolicyContext& ctx, Decision* d) {
+  std::set<std::string> blocked, reviewed;
+  std::vector<std::string> small;
+  const std::string band = Num(ctx.match_threshold) + " < distance <= " + Num(ctx.uncertain_threshold);
+  for (const auto& f : rec.faces) {
+    if (!f.match) continue;
+    const FaceMatch& m = *f.match;
+    const Student* s = nullptr;
+    if (ctx.students != nullptr) {
+      auto it = ctx.students->find(m.student_id);
+      if (it != ctx.students->end()) s = &it->second;
+    }
+    const std::string who = m.student_id + (s ? " (" + FullName(*s) + ")" : std::string());
+    if (m.status == "opted_out" && blocked.insert(m.student_id).second) {
+      Add(d, Reason{"opted_out_student_in_photo",
+                    "The face at " + BoxText(f.box) + " matches student " + who +
+                        ", whose family filed a media release opt-out (distance " + Num(m.distance) +
+                        ", a confident match is <= " + Num(ctx.match_threshold) + ").",
+                    Verdict::kBlock,
+                    {{"student_id", m.student_id},
+                     {"face", BoxText(f.box)},
+                     {"distance", Num(m.distance)},
+                     {"threshold", Num(ctx.match_threshold)},
+                     {"rule", std::string(kImagesSection) + ": no photos of students with a Media "
+                                                            "Release OPT-OUT"}}});
+    } else if (m.status == "uncertain" && blocked.count(m.student_id) == 0 &&
+               reviewed.insert(m.student_id).second) {
+      Add(d, Reason{"uncertain_face_match",
+                    "The face at " + BoxText(f.box) + " may be student " + who +
+                        ", whose family filed a media release opt-out: distance " + Num(m.distance) +
+                        " is in the uncertain band (" + band + "); a person must compare.",
+                    Verdict::kReview,
+                    {{"student_id", m.student_id},
+                     {"face", BoxText(f.box)},
+                     {"distance", Num(m.distance)},
+                     {"band", band},
+                     {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
+    } else if (m.status == "too_small") {
+      small.push_back(BoxText(f.box));
+    }
+  }
+  if (!small.empty() && !ctx.allow_small_faces) {
+    Add(d, Reason{"face_too_small_to_recognise",
+                  std::to_string(small.size()) + " face(s) smaller than " +
+                      std::to_string(ctx.min_face_px) +
+                      " px cannot be recognised; check them against the opt-out list.",
+                  Verdict::kReview,
+                  {{"faces", std::to_string(small.size())},
+                   {"boxes", List(small)},
+                   {"min_face_px", std::to_string(ctx.min_face_px)},
+                   {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
+  }
+  if (!ctx.expired_opted_out.empty()) {
+    Add(d, Reason{"stale_enrolment",
+                  "The reference photos of " + std::to_string(ctx.expired_opted_out.size()) +
+                      " photo-opted-out student(s) are past their retention date and were not used, "
+                      "so recognition cannot rule them out; re-enrol them (publish-gate directory "
+                      "enroll) and check this photo against the opt-out list.",
+                  Verdict::kReview,
+                  {{"students", List(ctx.expired_opted_out)},
+                   {"rule", "references expire each school year: children's faces change"}}});
+  }
+  if (!ctx.opted_out_not_enrolled.empty() && !ctx.allow_unchecked_faces) {
+    Add(d, Reason{"faces_unchecked",
+                  std::to_string(ctx.opted_out_not_enrolled.size()) +
+                      " photo-opted-out student(s) are not enrolled for face recognition, so it cannot "
+                      "rule them out; check the faces against the opt-out list (or enrol them).",
+                  Verdict::kReview,
+                  {{"faces", std::to_string(rec.faces.size())},
+                   {"students_not_enrolled", List(ctx.opted_out_not_enrolled)},
+                   {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
+  }
+}
+
 }  // namespace
 
 Decision Decide(const ImageRecord& rec, const PolicyContext& ctx) {
@@ -59,60 +289,24 @@ Decision Decide(const ImageRecord& rec, const PolicyContext& ctx) {
   }
 
   const bool shows_faces = rec.faces_checked && !rec.faces.empty();
-  const bool is_work = rec.input.kind == ItemKind::kStudentWork;
+  if (ctx.students != nullptr) NameRules(rec, ctx, shows_faces, &d);
+  if (!shows_faces) return d;
 
-  std::set<std::pair<std::string, std::string>> done;  // (code, student_id)
-  for (const auto& n : rec.names) {
-    if (ctx.students == nullptr) break;
-    auto it = ctx.students->find(n.student_id);
-    if (it == ctx.students->end()) continue;
-    const Student& s = it->second;
-    std::vector<std::pair<std::string, std::string>> ev = {
-        {"student_id", s.student_id}, {"name", n.text}, {"source", n.source}};
-    if (shows_faces && s.photo_opt_out) {
-      if (!done.insert({"opted_out_name_with_photo", s.student_id}).second) continue;
-      ev.push_back({"faces", std::to_string(rec.faces.size())});
-      ev.push_back({"rule", std::string(kImagesSection) + ": Media Release OPT-OUT on file"});
-      Add(&d, Reason{"opted_out_name_with_photo",
-                     "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
-                         ", whose family filed a media release opt-out, on a photo that shows " +
-                         std::to_string(rec.faces.size()) + " face(s).",
-                     Verdict::kBlock, ev});
-    } else if ((shows_faces || is_work) && !HasValidPermission(s, ctx.school_year)) {
-      if (!done.insert({"name_photo_pairing_without_permission", s.student_id}).second) continue;
-      ev.push_back({"permission", PermissionName(s.name_photo_permission)});
-      ev.push_back({"permission_school_year", s.permission_school_year});
-      ev.push_back({"rule", std::string(kImagesSection) +
-                                ": names with photos or work need student and parent written permission"});
-      Add(&d, Reason{"name_photo_pairing_without_permission",
-                     "'" + n.text + "' (" + n.source + ") would publish " + FullName(s) + "'s name with " +
-                         (is_work ? std::string("their work") : std::string("a photo")) + "; " +
-                         PermissionText(s, ctx.school_year) + ".",
-                     Verdict::kBlock, ev});
-    } else if (!shows_faces && !is_work && rec.decoded &&
-               (s.photo_opt_out || !HasValidPermission(s, ctx.school_year))) {
-      if (!done.insert({"name_with_photo_no_face_found", s.student_id}).second) continue;
-      ev.push_back({"rule", std::string(kImagesSection) + ": names with photos need permission"});
-      Add(&d, Reason{"name_with_photo_no_face_found",
-                     "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
-                         " on a photo in which no face was found; confirm the student is not shown.",
-                     Verdict::kReview, ev});
-    }
-  }
-
-  if (shows_faces && !ctx.recognition_available && !ctx.allow_unchecked_faces) {
-    std::string boxes;
-    for (size_t i = 0; i < rec.faces.size() && i < 8; ++i) {
-      boxes += (i ? "; " : "") + BoxText(rec.faces[i].box);
-    }
-    if (rec.faces.size() > 8) boxes += "; ...";
+  if (ctx.recognition_available) {
+    RecognitionRules(rec, ctx, &d);
+  } else if (!ctx.allow_unchecked_faces) {
+    std::vector<std::string> boxes;
+    for (const auto& f : rec.faces) boxes.push_back(BoxText(f.box));
+    std::string listed;
+    for (size_t i = 0; i < boxes.size() && i < kMaxListed; ++i) listed += (i ? "; " : "") + boxes[i];
+    if (boxes.size() > kMaxListed) listed += "; ...";
     Add(&d, Reason{"faces_unchecked",
                    std::to_string(rec.faces.size()) +
                        " face(s) found and no face recognition ran to rule out opted-out students; "
                        "check them against the opt-out list.",
                    Verdict::kReview,
                    {{"faces", std::to_string(rec.faces.size())},
-                    {"boxes", boxes},
+                    {"boxes", listed},
                     {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
   }
   return d;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "directory/sqlite_directory_store.h"
 #include "metadata/exif_writer.h"
 #include "test_util.h"
 
@@ -88,10 +89,10 @@ TEST_CASE_METHOD(CliFixture, "directory import maps a SIS export's column names"
 
 TEST_CASE_METHOD(CliFixture, "check: clean photo publishes; --json gives the item report", "[cli]") {
   WriteBytes(dir / "garden.png", Encode(DrawScene(), ".png"));
-  auto human = Run("check " + Quote(dir / "garden.png") + " --db " + Quote(db));
+  auto human = Run("check --no-recognition " + Quote(dir / "garden.png") + " --db " + Quote(db));
   CHECK(human.exit_code == 0);
   CHECK_THAT(human.out, Catch::Contains("PUBLISH"));
-  auto r = Run("check " + Quote(dir / "garden.png") + " --db " + Quote(db) + " --json");
+  auto r = Run("check --no-recognition " + Quote(dir / "garden.png") + " --db " + Quote(db) + " --json");
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["verdict"] == "publish");
@@ -105,7 +106,7 @@ TEST_CASE_METHOD(CliFixture, "check: clean photo publishes; --json gives the ite
 
 TEST_CASE_METHOD(CliFixture, "check: a student's name on student work without permission blocks", "[cli]") {
   WriteBytes(dir / "essay.png", Encode(DrawScene(), ".png"));
-  auto r = Run("check " + Quote(dir / "essay.png") + " --db " + Quote(db) +
+  auto r = Run("check --no-recognition " + Quote(dir / "essay.png") + " --db " + Quote(db) +
                " --kind student-work --caption 'Essay by LUKE FERREIRA' --json");
   CHECK(r.exit_code == 2);
   auto j = nlohmann::json::parse(r.out);
@@ -113,7 +114,7 @@ TEST_CASE_METHOD(CliFixture, "check: a student's name on student work without pe
   CHECK(j["reasons"][0]["code"] == "name_photo_pairing_without_permission");
   CHECK(j["names"][0]["student_id"] == "S1002");
   CHECK(j["names"][0]["source"] == "caption");
-  auto ok = Run("check " + Quote(dir / "essay.png") + " --db " + Quote(db) +
+  auto ok = Run("check --no-recognition " + Quote(dir / "essay.png") + " --db " + Quote(db) +
                 " --kind student-work --caption 'Essay by Sofia Nunez' --school-year 2026-27");
   CHECK(ok.exit_code == 0);
 }
@@ -121,14 +122,14 @@ TEST_CASE_METHOD(CliFixture, "check: a student's name on student work without pe
 TEST_CASE_METHOD(CliFixture, "check: a corrupt file is review with a precise reason", "[cli]") {
   pg::Bytes jpeg = Encode(DrawScene(), ".jpg");
   WriteBytes(dir / "cut.jpg", pg::Bytes(jpeg.begin(), jpeg.begin() + jpeg.size() / 3));
-  auto r = Run("check " + Quote(dir / "cut.jpg") + " --db " + Quote(db));
+  auto r = Run("check --no-recognition " + Quote(dir / "cut.jpg") + " --db " + Quote(db));
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::Contains("REVIEW") && Catch::Contains("undecodable"));
 }
 
 TEST_CASE_METHOD(CliFixture, "a missing directory database is exit 66 naming the path", "[cli]") {
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
-  auto r = Run("check " + Quote(dir / "a.png") + " --db " + Quote(dir / "nope.db"));
+  auto r = Run("check --no-recognition " + Quote(dir / "a.png") + " --db " + Quote(dir / "nope.db"));
   CHECK(r.exit_code == 66);
   CHECK_THAT(r.out, Catch::Contains("nope.db"));
   CHECK_FALSE(fs::exists(dir / "nope.db"));
@@ -136,7 +137,7 @@ TEST_CASE_METHOD(CliFixture, "a missing directory database is exit 66 naming the
 
 TEST_CASE_METHOD(CliFixture, "without any directory, check goes to review and says why", "[cli]") {
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
-  auto r = Run("check " + Quote(dir / "a.png"));
+  auto r = Run("check --no-recognition " + Quote(dir / "a.png"));
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::Contains("directory_unavailable"));
 }
@@ -156,7 +157,7 @@ TEST_CASE_METHOD(CliFixture, "run: reports, publish/ holds only sanitized publis
             "work/essay.png,Essay by Maya Okafor,,writing,student-work\n"
             "photos/broken.jpg,,,news,photo\n"
             "../../etc/passwd,,,news,photo\n");
-  auto r = Run("run " + Quote(dir / "in/manifest.csv") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  auto r = Run("run --no-recognition " + Quote(dir / "in/manifest.csv") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("4 item(s): 1 publish, 2 review, 1 block"));
   auto j = nlohmann::json::parse(ReadText(dir / "out/report.json"));
@@ -183,13 +184,13 @@ TEST_CASE_METHOD(CliFixture, "run: reports, publish/ holds only sanitized publis
   std::string text(out.begin(), out.end());
   CHECK(text.find("Exif") == std::string::npos);
 
-  auto again = Run("run " + Quote(dir / "in/manifest.csv") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  auto again = Run("run --no-recognition " + Quote(dir / "in/manifest.csv") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
   CHECK(again.exit_code == 73);
   CHECK_THAT(again.out, Catch::Contains("--overwrite"));
 }
 
 TEST_CASE_METHOD(CliFixture, "run: a missing input is exit 66", "[cli]") {
-  auto r = Run("run " + Quote(dir / "absent") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  auto r = Run("run --no-recognition " + Quote(dir / "absent") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
   CHECK(r.exit_code == 66);
   CHECK_THAT(r.out, Catch::Contains("absent"));
 }
@@ -222,14 +223,14 @@ TEST_CASE("check blocks an opted-out student named on a real face photo", "[cli]
   std::string db = dir / "dir.db";
   REQUIRE(CliFixture::Run("directory import " + Quote(dir / "students.csv") + " --db " + Quote(db)).exit_code == 0);
   std::string photo = std::string(PG_TESTDATA_DIR) + "/identities/obama/1.jpg";
-  auto r = CliFixture::Run("check " + Quote(photo) + " --db " + Quote(db) +
+  auto r = CliFixture::Run("check --no-recognition " + Quote(photo) + " --db " + Quote(db) +
                            " --caption 'Maya Okafor at assembly' --json");
   CHECK(r.exit_code == 2);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["faces"].size() >= 1);
   CHECK(j["faces"][0]["detector"] == "dlib-hog");
   CHECK(j["reasons"][0]["code"] == "opted_out_name_with_photo");
-  auto plain = CliFixture::Run("check " + Quote(photo) + " --db " + Quote(db) + " --json");
+  auto plain = CliFixture::Run("check --no-recognition " + Quote(photo) + " --db " + Quote(db) + " --json");
   CHECK(plain.exit_code == 1);
   CHECK(nlohmann::json::parse(plain.out)["reasons"][0]["code"] == "faces_unchecked");
 }
@@ -263,7 +264,7 @@ TEST_CASE("strip --out-dir strips files and folders in one process, past failure
 TEST_CASE_METHOD(CliFixture, "malformed files: run and strip finish with clear errors, nothing bad published",
                  "[cli][testdata]") {
   const std::string malformed = std::string(PG_TESTDATA_DIR) + "/malformed";
-  auto r = Run("run " + Quote(malformed) + " --out " + Quote(dir / "out") + " --db " + Quote(db));
+  auto r = Run("run --no-recognition " + Quote(malformed) + " --out " + Quote(dir / "out") + " --db " + Quote(db));
   INFO(r.out);
   REQUIRE((r.exit_code == 1 || r.exit_code == 2));
   auto j = nlohmann::json::parse(ReadText(dir / "out/report.json"));
@@ -308,3 +309,130 @@ TEST_CASE("strip publishes HEIC as JPEG by default, PNG on request", "[cli][test
   CHECK(CliFixture::Run("strip " + Quote(heic) + " --out-dir " + Quote(dir / "c") +
                         " --heif-output gif").exit_code == 64);
 }
+
+TEST_CASE_METHOD(CliFixture, "recognition on without its model files is exit 78 naming the way out",
+                 "[cli][enrolment]") {
+  WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
+  auto r = Run("check " + Quote(dir / "a.png") + " --db " + Quote(db) + " --models " +
+               Quote(dir / "no-models"));
+  CHECK(r.exit_code == 78);
+  CHECK_THAT(r.out, Catch::Contains("no-models") && Catch::Contains("--no-recognition"));
+  auto e = Run("directory enroll --db " + Quote(db) + " --models " + Quote(dir / "no-models"));
+  CHECK(e.exit_code == 78);
+  CHECK_THAT(e.out, Catch::Contains("no-models"));
+}
+
+TEST_CASE_METHOD(CliFixture, "with recognition off no model is needed and the report says so",
+                 "[cli][enrolment]") {
+  WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
+  auto r = Run("run " + Quote(dir / "in") + " --out " + Quote(dir / "out") + " --db " + Quote(db) +
+               " --no-recognition --models " + Quote(dir / "no-models"));
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(ReadText(dir / "out/report.json"));
+  CHECK(j["summary"]["face_recognition"] == false);
+}
+
+TEST_CASE_METHOD(CliFixture, "directory purge: one student's face descriptors, all of them, or everything",
+                 "[cli][enrolment]") {
+  {
+    auto store = pg::SqliteDirectoryStore::Open(db, false);
+    REQUIRE(store.ok());
+    for (const char* id : {"S1001", "S1002"}) {
+      pg::Enrolment e;
+      e.student_id = id;
+      e.photo_path = "/ref/" + std::string(id) + ".jpg";
+      e.photo_sha256 = std::string(64, '0');
+      e.model_id = "test-model";
+      e.descriptor.assign(128, 0.25f);
+      e.enrolled_at = "2026-09-01T00:00:00Z";
+      e.expires_at = "2027-06-30";
+      REQUIRE((*store)->ReplaceEnrolments(id, {e}).ok());
+    }
+  }
+  auto count = [&]() {
+    auto store = pg::SqliteDirectoryStore::Open(db, false);
+    REQUIRE(store.ok());
+    auto n = (*store)->CountEnrolments();
+    REQUIRE(n.ok());
+    auto s = (*store)->CountStudents();
+    REQUIRE(s.ok());
+    return std::make_pair(*n, *s);
+  };
+  auto one = Run("directory purge --db " + Quote(db) + " --student S1001");
+  CHECK(one.exit_code == 0);
+  CHECK_THAT(one.out, Catch::Contains("deleted 1 face descriptor(s) of student S1001"));
+  CHECK(count() == std::make_pair(1, 3));
+  CHECK(Run("directory purge --db " + Quote(db) + " --student S9999").exit_code == 66);
+  auto faces = Run("directory purge --db " + Quote(db) + " --faces-only");
+  CHECK(faces.exit_code == 0);
+  CHECK(count() == std::make_pair(0, 3));
+  auto all = Run("directory purge --db " + Quote(db));
+  CHECK(all.exit_code == 0);
+  CHECK(count() == std::make_pair(0, 0));
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+#ifdef PG_MODELS_DIR
+TEST_CASE_METHOD(CliFixture, "directory enroll refuses a student without opt-out unless --all-students",
+                 "[cli][enrolment][recognition]") {
+  auto r = Run("directory enroll --db " + Quote(db) + " --models " + Quote(PG_MODELS_DIR) +
+               " --student S1002");
+  CHECK(r.exit_code == 78);
+  CHECK_THAT(r.out, Catch::Contains("--all-students"));
+}
+
+TEST_CASE("enrolled opted-out student is recognised on a real photo and blocked",
+          "[cli][recognition][testdata]") {
+  TempDir dir;
+  const std::string ids = std::string(PG_TESTDATA_DIR) + "/identities";
+  WriteText(dir / "students.csv",
+            "student_id,first_name,last_name,photo_opt_out,reference_photos\n"
+            "S1001,Maya,Okafor,Y," + ids + "/obama/1.jpg\n"
+            "S1002,Lucas,Ferreira,N,\n");
+  const std::string db = dir / "dir.db";
+  REQUIRE(CliFixture::Run("directory import " + Quote(dir / "students.csv") + " --db " + Quote(db)).exit_code == 0);
+  const std::string models = " --models " + Quote(PG_MODELS_DIR);
+  auto enrol = CliFixture::Run("directory enroll --db " + Quote(db) + models);
+  INFO(enrol.out);
+  REQUIRE(enrol.exit_code == 0);
+  CHECK_THAT(enrol.out, Catch::Contains("enrolled 1 student(s) from 1 reference photo(s)"));
+
+  auto check = [&](const std::string& photo) {
+    // stdout (the JSON) to a file; stderr (warnings) stays in r.out.
+    auto r = RunCommand("{ HOME=/nonexistent-home XDG_DATA_HOME= " + Quote(kCli) + " check " +
+                        Quote(ids + "/" + photo) + " --db " + Quote(db) + models + " --json > " +
+                        Quote(dir / "out.json") + "; }");
+    INFO(r.out);
+    return std::make_pair(r.exit_code, nlohmann::json::parse(ReadText(dir / "out.json")));
+  };
+  auto [same_code, same] = check("obama/1.jpg");  // the reference photo itself
+  CHECK(same_code == 2);
+  REQUIRE(same["faces"].size() >= 1);
+  CHECK(same["faces"][0]["match"]["status"] == "opted_out");
+  CHECK(same["faces"][0]["match"]["student_id"] == "S1001");
+  CHECK(same["reasons"][0]["code"] == "opted_out_student_in_photo");
+
+  auto [other_code, other] = check("obama/2.jpg");  // another photo of the same person
+  REQUIRE(other["faces"].size() >= 1);
+  CHECK(other_code != 0);
+  CHECK((other["faces"][0]["match"]["status"] == "opted_out" ||
+         other["faces"][0]["match"]["status"] == "uncertain"));
+
+  auto [stranger_code, stranger] = check("biden/1.jpg");
+  REQUIRE(stranger["faces"].size() >= 1);
+  CHECK(stranger["faces"][0]["match"]["status"] != "opted_out");
+
+  WriteBytes(dir / "in/garden.png", Encode(DrawScene(), ".png"));
+  auto run = CliFixture::Run("run " + Quote(dir / "in") + " --out " + Quote(dir / "out") + " --db " +
+                             Quote(db) + models);
+  CHECK(run.exit_code == 0);
+  CHECK(nlohmann::json::parse(ReadText(dir / "out/report.json"))["summary"]["face_recognition"] == true);
+
+  CHECK(CliFixture::Run("directory purge --db " + Quote(db) + " --faces-only").exit_code == 0);
+  auto [after_code, after] = check("obama/1.jpg");  // no enrolment left: not recognisable
+  CHECK(after_code == 1);
+  CHECK(after["faces"][0]["match"]["status"] == "no_match");
+}
+#endif

@@ -172,3 +172,139 @@ TEST_CASE_METHOD(DecideFixture, "the same student named twice gives one reason",
   auto d = pg::Decide(rec, ctx);
   CHECK(d.reasons.size() == 1);
 }
+
+namespace {
+
+/// Decide with recognition on: thresholds as in Options, every face given a match.
+struct RecognitionFixture : DecideFixture {
+  RecognitionFixture() {
+    ctx.recognition_available = true;
+    ctx.match_threshold = 0.50;
+    ctx.uncertain_threshold = 0.65;
+    ctx.min_face_px = 40;
+  }
+  void MatchedFace(const std::string& status, const std::string& id, double distance,
+                   pg::Box box = {10, 20, 50, 50}) {
+    pg::FaceFact f;
+    f.box = box;
+    f.match = pg::FaceMatch{status, id, distance};
+    rec.faces.push_back(f);
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(RecognitionFixture, "a face confidently matched to an opted-out student blocks, with evidence",
+                 "[decide][matching]") {
+  MatchedFace("opted_out", "S1", 0.42);
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kBlock);
+  REQUIRE(HasReason(d, "opted_out_student_in_photo"));
+  CHECK(Evidence(d, "opted_out_student_in_photo", "student_id") == "S1");
+  CHECK(Evidence(d, "opted_out_student_in_photo", "face") == "50x50 at (10,20)");
+  CHECK(Evidence(d, "opted_out_student_in_photo", "distance") == "0.42");
+  CHECK(Evidence(d, "opted_out_student_in_photo", "threshold") == "0.50");
+  CHECK_FALSE(HasReason(d, "faces_unchecked"));
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a face in the uncertain band of an opted-out student goes to review",
+                 "[decide][matching]") {
+  MatchedFace("uncertain", "S1", 0.58);
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  REQUIRE(HasReason(d, "uncertain_face_match"));
+  CHECK(Evidence(d, "uncertain_face_match", "student_id") == "S1");
+  CHECK(Evidence(d, "uncertain_face_match", "band") == "0.50 < distance <= 0.65");
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "faces that clearly match nobody publish", "[decide][matching]") {
+  MatchedFace("no_match", "", 0.9);
+  MatchedFace("matched", "S2", 0.3, {100, 20, 50, 50});  // a student with no opt-out, not named
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kPublish);
+  CHECK(d.reasons.empty());
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a face too small to recognise goes to review unless allowed",
+                 "[decide][matching]") {
+  MatchedFace("too_small", "", 0.0, {5, 5, 30, 30});
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  REQUIRE(HasReason(d, "face_too_small_to_recognise"));
+  CHECK(Evidence(d, "face_too_small_to_recognise", "boxes") == "30x30 at (5,5)");
+  CHECK(Evidence(d, "face_too_small_to_recognise", "min_face_px") == "40");
+  ctx.allow_small_faces = true;
+  CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a recognised face with the student's name is a pairing, with face evidence",
+                 "[decide][matching]") {
+  MatchedFace("matched", "S2", 0.31);
+  Name("S2", "Lucas Ferreira");
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kBlock);
+  REQUIRE(HasReason(d, "name_photo_pairing_without_permission"));
+  CHECK(Evidence(d, "name_photo_pairing_without_permission", "face") == "50x50 at (10,20)");
+  CHECK(Evidence(d, "name_photo_pairing_without_permission", "distance") == "0.31");
+  CHECK(d.reasons.size() == 1);
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a recognised face makes even the first name alone a pairing",
+                 "[decide][matching]") {
+  MatchedFace("matched", "S2", 0.31);
+  SECTION("in the caption") {
+    rec.input.caption = "Lucas scores the winning goal!";
+    auto d = pg::Decide(rec, ctx);
+    CHECK(d.verdict == pg::Verdict::kBlock);
+    REQUIRE(HasReason(d, "name_photo_pairing_without_permission"));
+    CHECK(Evidence(d, "name_photo_pairing_without_permission", "name") == "Lucas");
+    CHECK(Evidence(d, "name_photo_pairing_without_permission", "source") == "caption");
+    CHECK(Evidence(d, "name_photo_pairing_without_permission", "matched_by") == "face recognition");
+  }
+  SECTION("in the file name, case folded") {
+    rec.input.rel_path = "sports/LUCAS_goal.jpg";
+    CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kBlock);
+  }
+  SECTION("a word that only contains the name is not the name") {
+    rec.input.caption = "Lucasville parade";
+    CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
+  }
+  SECTION("a student with permission for this year may be named") {
+    rec.faces[0].match->student_id = "S3";
+    rec.input.caption = "Sofia reads her poem";
+    CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
+  }
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "opted-out students not enrolled leave faces unchecked",
+                 "[decide][matching]") {
+  MatchedFace("no_match", "", 0.9);
+  ctx.opted_out_not_enrolled = {"S1"};
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  REQUIRE(HasReason(d, "faces_unchecked"));
+  CHECK(Evidence(d, "faces_unchecked", "students_not_enrolled") == "S1");
+  ctx.allow_unchecked_faces = true;
+  CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
+  rec.faces.clear();  // no faces: nothing to check
+  ctx.allow_unchecked_faces = false;
+  CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "expired references of opted-out students send faces to review",
+                 "[decide][matching]") {
+  MatchedFace("no_match", "", 0.9);
+  ctx.expired_opted_out = {"S1"};
+  ctx.allow_unchecked_faces = true;  // does not excuse stale references
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kReview);
+  REQUIRE(HasReason(d, "stale_enrolment"));
+  CHECK(Evidence(d, "stale_enrolment", "students") == "S1");
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "faces_unchecked only when recognition did not run", "[decide][matching]") {
+  MatchedFace("no_match", "", 0.9);
+  CHECK_FALSE(HasReason(pg::Decide(rec, ctx), "faces_unchecked"));
+  ctx.recognition_available = false;
+  CHECK(HasReason(pg::Decide(rec, ctx), "faces_unchecked"));
+}

@@ -4,6 +4,7 @@
 
 #include "fakes/fake_directory_store.h"
 #include "fakes/fake_face_detector.h"
+#include "fakes/fake_face_embedder.h"
 #include "io/ingest.h"
 #include "metadata/exif_writer.h"
 #include "metadata/synthetic_animation.h"
@@ -252,4 +253,139 @@ TEST_CASE_METHOD(PipelineFixture, "an animation goes to review: only its first f
   auto r = p->Process(Item("anim.webp"));
   CHECK(r.decision.verdict == pg::Verdict::kReview);
   CHECK(HasReason(r, "unanalysed_frames"));
+}
+
+namespace {
+
+/// Recognition with the fake embedder: S1 (Maya, opted out) is enrolled with a black face,
+/// so a painted face's distance to her is its colour's distance from black / 255.
+struct RecognitionFixture : PipelineFixture {
+  FakeFaceEmbedder embedder;
+  FakeEnrolmentSource enrolments;
+
+  RecognitionFixture() {
+    detector.detect_fn = PaintedFaces;
+    enrolments.enrolments.push_back(FakeEnrolmentSource::Make("S1", FakeFaceEmbedder::Colour(0, 0, 0)));
+  }
+  std::unique_ptr<pg::Pipeline> MakeRecognising() {
+    pg::PipelineDeps deps{&fs, &detector, &directory, &clock, &embedder, &enrolments};
+    auto p = std::make_unique<pg::Pipeline>(options, deps);
+    pg::Status s = p->Init();
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    return p;
+  }
+  pg::ItemResult Check(const cv::Scalar& colour, int side = 60, const std::string& caption = "") {
+    WriteBytes(dir / "in/photo.png", Encode(PaintFaces(160, 120, {{cv::Rect(30, 20, side, side), colour}}), ".png"));
+    return MakeRecognising()->Process(Item("photo.png", caption));
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(RecognitionFixture, "a recognised opted-out student blocks the photo", "[pipeline][matching]") {
+  auto r = Check(cv::Scalar(0, 0, 0));
+  CHECK(r.decision.verdict == pg::Verdict::kBlock);
+  CHECK(HasReason(r, "opted_out_student_in_photo"));
+  REQUIRE(r.record.faces.size() == 1);
+  REQUIRE(r.record.faces[0].match.has_value());
+  CHECK(r.record.faces[0].match->status == "opted_out");
+  CHECK(r.record.faces[0].match->student_id == "S1");
+  CHECK(r.record.faces[0].match->distance < 0.01);
+  CHECK_FALSE(HasReason(r, "faces_unchecked"));
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "an uncertain resemblance goes to review", "[pipeline][matching]") {
+  auto r = Check(cv::Scalar(0, 0, 150));  // 150/255 = 0.59 from Maya
+  CHECK(r.decision.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(r, "uncertain_face_match"));
+  CHECK(r.record.faces[0].match->status == "uncertain");
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a face that matches no opted-out student publishes", "[pipeline][matching]") {
+  auto r = Check(cv::Scalar(0, 0, 220));  // 0.86 from Maya
+  CHECK(r.decision.verdict == pg::Verdict::kPublish);
+  CHECK(r.record.faces[0].match->status == "no_match");
+  CHECK(r.record.faces[0].match->student_id.empty());
+  CHECK(embedder.calls == 1);
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a face too small to recognise is not embedded and goes to review",
+                 "[pipeline][matching]") {
+  auto r = Check(cv::Scalar(0, 0, 220), 30);
+  CHECK(r.decision.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(r, "face_too_small_to_recognise"));
+  CHECK(r.record.faces[0].match->status == "too_small");
+  CHECK(embedder.calls == 0);
+  options.allow_small_faces = true;
+  CHECK(Check(cv::Scalar(0, 0, 220), 30).decision.verdict == pg::Verdict::kPublish);
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "recognition switched off: faces go to review, names still checked",
+                 "[pipeline][matching]") {
+  options.face_recognition = false;
+  auto r = Check(cv::Scalar(0, 0, 220), 60, "Lucas Ferreira wins");
+  CHECK(embedder.calls == 0);
+  CHECK_FALSE(r.record.faces[0].match.has_value());
+  CHECK(HasReason(r, "faces_unchecked"));
+  CHECK(HasReason(r, "name_photo_pairing_without_permission"));
+  CHECK_FALSE(MakeRecognising()->recognition_enabled());
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a face the embedder cannot describe fails closed", "[pipeline][matching]") {
+  embedder.fail = true;
+  auto r = Check(cv::Scalar(0, 0, 220));
+  CHECK(r.decision.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(r, "face_recognition_failed"));
+  CHECK(HasReason(r, "faces_unchecked"));
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "expired references are refused: faces go to review as stale_enrolment",
+                 "[pipeline][matching]") {
+  enrolments.enrolments[0].expires_at = "2026-06-30";  // the clock says 2026-11-18
+  auto p = MakeRecognising();
+  CHECK(p->recognition_summary().expired_opted_out == std::vector<std::string>{"S1"});
+  WriteBytes(dir / "in/photo.png", Encode(PaintFaces(160, 120, {{cv::Rect(30, 20, 60, 60), cv::Scalar(0, 0, 0)}}), ".png"));
+  auto r = p->Process(Item("photo.png"));
+  CHECK(r.decision.verdict == pg::Verdict::kReview);  // Maya is no longer recognised...
+  CHECK(HasReason(r, "stale_enrolment"));             // ...and the gate says why
+  CHECK(r.record.faces[0].match->status == "no_match");
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "references of another model are ignored: the student counts as not enrolled",
+                 "[pipeline][matching]") {
+  enrolments.enrolments[0].model_id = "another-model/7";
+  auto p = MakeRecognising();
+  CHECK(p->recognition_summary().other_model_descriptors == 1);
+  CHECK(p->recognition_summary().opted_out_not_enrolled == std::vector<std::string>{"S1"});
+  WriteBytes(dir / "in/photo.png", Encode(PaintFaces(160, 120, {{cv::Rect(30, 20, 60, 60), cv::Scalar(0, 0, 0)}}), ".png"));
+  auto r = p->Process(Item("photo.png"));
+  CHECK(r.decision.verdict == pg::Verdict::kReview);
+  CHECK(HasReason(r, "faces_unchecked"));
+  CHECK_FALSE(HasReason(r, "opted_out_student_in_photo"));
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "an enrolment store that cannot be read stops start-up", "[pipeline][matching]") {
+  enrolments.fail = true;
+  pg::PipelineDeps deps{&fs, &detector, &directory, &clock, &embedder, &enrolments};
+  pg::Pipeline p(options, deps);
+  CHECK_FALSE(p.Init().ok());
+  options.uncertain_threshold = 0.4;  // below the match threshold: a configuration error
+  enrolments.fail = false;
+  pg::Pipeline q(options, deps);
+  CHECK(q.Init().code() == pg::Code::kConfig);
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "a face hidden under transparency is recognised in the hidden colours",
+                 "[pipeline][matching]") {
+  // The black square is fully transparent: invisible when composited onto white.
+  cv::Mat bgra(120, 160, CV_8UC4, cv::Scalar(255, 255, 255, 255));
+  bgra(cv::Rect(30, 20, 60, 60)).setTo(cv::Scalar(0, 0, 0, 0));
+  WriteBytes(dir / "in/logo.png", Encode(bgra, ".png"));
+  auto r = MakeRecognising()->Process(Item("logo.png"));
+  REQUIRE(r.record.faces.size() == 1);
+  CHECK(r.record.faces[0].detector == "fake (colours under transparency)");
+  REQUIRE(r.record.faces[0].match.has_value());
+  CHECK(r.record.faces[0].match->status == "opted_out");
+  CHECK(r.decision.verdict == pg::Verdict::kBlock);
 }
