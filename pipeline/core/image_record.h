@@ -51,7 +51,7 @@ struct Box {
 
 /// Result of matching one face against enrolled students (recognition; later issue).
 struct FaceMatch {
-  std::string status;      ///< opted_out | uncertain | no_match | too_small
+  std::string status;      ///< opted_out | matched | uncertain | no_match | too_small
   std::string student_id;  ///< "" when none
   double distance = 0.0;
 };
