@@ -14,16 +14,13 @@
 #include <vector>
 
 #include "metadata/verify_gif.h"
+#include "metadata/verify_messages.h"
 
 namespace pg {
 namespace {
 
-std::string At(std::size_t offset) { return " at offset " + std::to_string(offset); }
-
-std::string SizeMismatch(int w, int h, int ew, int eh) {
-  return "decoded size " + std::to_string(w) + "x" + std::to_string(h) + ", expected " +
-         std::to_string(ew) + "x" + std::to_string(eh);
-}
+using verify_internal::At;
+using verify_internal::SizeMismatch;
 
 Status CheckIcc(const Bytes& found, const Bytes& original) {
   if (original.empty() || found == original) return Status::Ok();

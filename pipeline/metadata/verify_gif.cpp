@@ -7,15 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "metadata/verify_messages.h"
+
 namespace pg {
 namespace {
 
-std::string At(std::size_t offset) { return " at offset " + std::to_string(offset); }
-
-std::string SizeMismatch(int w, int h, int ew, int eh) {
-  return "decoded size " + std::to_string(w) + "x" + std::to_string(h) + ", expected " +
-         std::to_string(ew) + "x" + std::to_string(eh);
-}
+using verify_internal::At;
+using verify_internal::SizeMismatch;
 
 /// Sub-blocks from `pos` through the terminator; appends payloads to `data` when not null.
 /// Returns the position after the terminator, or 0 when the data ends first.
