@@ -3,17 +3,13 @@
 // the verified bytes (so the file checked is the file used).
 #include "faces/dlib_face_embedder.h"
 
-#include <fstream>
 #include <istream>
-#include <iterator>
-#include <sstream>
 #include <streambuf>
 
 #include <dlib/image_processing/shape_predictor.h>
 #include <dlib/image_transforms/interpolation.h>
 #include <dlib/opencv/cv_image.h>
 
-#include "core/sha256.h"
 #include "faces/dlib_resnet.h"
 #include "faces/face_embedder.h"
 
@@ -21,7 +17,6 @@ namespace pg {
 
 namespace {
 
-constexpr const char* kFetchHint = "; run tools/fetch-models";
 /// Names the weights' origin; ModelId() adds the converted file's checksum.
 constexpr const char* kModelIdPrefix = "dlib-resnet-v1/face-api-1.7.15/";
 
@@ -33,13 +28,6 @@ class ByteStreamBuf : public std::streambuf {
     setg(p, p, p + data.size());
   }
 };
-
-bool ReadFile(const std::string& path, Bytes* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
 
 class DlibFaceEmbedder : public FaceEmbedder {
  public:
@@ -62,34 +50,6 @@ class DlibFaceEmbedder : public FaceEmbedder {
 };
 
 }  // namespace
-
-Result<Bytes> ReadVerifiedModel(const std::string& models_dir, const std::string& name,
-                                std::string* sha256_out) {
-  const std::string manifest_path = models_dir + "/manifest.txt";
-  const std::string path = models_dir + "/" + name;
-  Bytes manifest;
-  if (!ReadFile(manifest_path, &manifest)) {
-    return Status::Config(manifest_path + ": missing (it lists the model checksums)");
-  }
-  std::istringstream lines(std::string(manifest.begin(), manifest.end()));
-  std::string line, expected;
-  while (std::getline(lines, line)) {
-    std::istringstream fields(line);
-    std::string hash, file;
-    if (!(fields >> hash >> file) || hash[0] == '#') continue;
-    if (file == name) expected = hash;
-  }
-  if (expected.empty()) return Status::Config(manifest_path + ": no checksum for " + name);
-  Bytes data;
-  if (!ReadFile(path, &data)) return Status::Config(path + ": missing" + kFetchHint);
-  const std::string actual = Sha256Hex(data);
-  if (actual != expected) {
-    return Status::Config(path + ": checksum mismatch (sha256 " + actual + ", manifest.txt says " +
-                          expected + ")" + kFetchHint);
-  }
-  if (sha256_out) *sha256_out = actual;
-  return data;
-}
 
 struct FaceChipper::Impl {
   dlib::shape_predictor predictor;

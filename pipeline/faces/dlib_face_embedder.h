@@ -1,9 +1,9 @@
 // The parts of DlibFaceEmbedder (face_embedder.h) that set-up tools and tests use on
-// their own: reading a model file verified against models/manifest.txt, and cutting
-// dlib's aligned face chip. In: model bytes; oriented BGR pixels and a face box. Out: a
-// 150x150 BGR chip (68-point landmarks, get_face_chip_details(shape, 150, 0.25)).
+// their own: cutting dlib's aligned face chip (model files are read with
+// ReadVerifiedModel, model_files.h). In: model bytes; oriented BGR pixels and a face
+// box. Out: a 150x150 BGR chip (68-point landmarks, get_face_chip_details(shape, 150, 0.25)).
 // FaceChipper owns its landmark model and is immutable once loaded (Chip() keeps no
-// state between calls). ReadVerifiedModel is thread-safe.
+// state between calls).
 #pragma once
 
 #include <memory>
@@ -13,19 +13,13 @@
 
 #include "core/image_record.h"
 #include "core/status.h"
+#include "faces/model_files.h"
 
 namespace pg {
 
 /// File names in the models folder (see models/README.md).
 inline constexpr const char* kLandmarkModelFile = "shape_predictor_68_face_landmarks.dat";
 inline constexpr const char* kFaceRecognitionModelFile = "dlib_face_recognition_resnet_model_v1.dat";
-
-/// Reads `models_dir`/`name` after checking its SHA-256 against `models_dir`/manifest.txt
-/// (lines "<sha256 hex>  <name>"). Missing file, file absent from the manifest, or a
-/// checksum mismatch is Status::Config naming the file and saying to run
-/// tools/fetch-models. `sha256_out`, when given, receives the file's checksum.
-Result<Bytes> ReadVerifiedModel(const std::string& models_dir, const std::string& name,
-                                std::string* sha256_out = nullptr);
 
 class FaceChipper {
  public:

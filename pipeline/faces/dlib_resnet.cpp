@@ -54,12 +54,6 @@ std::vector<std::string> ConvUnitNames() {
   return units;
 }
 
-std::string ShapeString(const std::vector<int>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 matrix<rgb_pixel> ToDlibRgb(const cv::Mat& bgr) {
   matrix<rgb_pixel> out(bgr.rows, bgr.cols);
   for (int y = 0; y < bgr.rows; ++y) {

@@ -15,16 +15,9 @@
 #include "core/image_record.h"
 #include "core/status.h"
 #include "faces/face_embedder.h"
+#include "faces/tfjs_weights.h"
 
 namespace pg {
-
-/// One weight tensor of face-api's port, dequantized, in the manifest's layout
-/// (row-major; conv filters HWIO, i.e. [kh][kw][in][out]; fc [in][out]).
-struct NamedTensor {
-  std::string name;         ///< e.g. "conv32_down/conv/filters"
-  std::vector<int> shape;   ///< e.g. {7, 7, 3, 32}
-  std::vector<float> values;
-};
 
 class DlibResnet {
  public:
