@@ -1,6 +1,6 @@
 # Every dependency is a Debian package; tools/setup installs them (see README).
 find_package(PkgConfig REQUIRED)
-find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs dnn)
 find_package(dlib REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
