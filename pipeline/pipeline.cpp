@@ -7,6 +7,7 @@
 #include "core/sha256.h"
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
+#include "faces/face_merge.h"
 #include "metadata/metadata_inventory.h"
 #include "metadata/frames.h"
 #include "names/name_finder.h"
@@ -55,18 +56,6 @@ Status Pipeline::Init() {
   return Status::Ok();
 }
 
-namespace {
-
-double Overlap(const Box& a, const Box& b) {
-  int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
-  int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
-  if (x1 <= x0 || y1 <= y0) return 0.0;
-  double inter = double(x1 - x0) * (y1 - y0);
-  return inter / std::min(double(a.w) * a.h, double(b.w) * b.h);
-}
-
-}  // namespace
-
 SanitizeOptions SanitizeOptionsFor(const Options& o) {
   SanitizeOptions s;
   s.heif_output = o.heif_to_png ? HeifOutput::kPng : HeifOutput::kJpeg;
@@ -91,7 +80,7 @@ size_t Pipeline::DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, Imag
     }
     for (auto& f : *hidden) {
       bool seen = std::any_of(rec->faces.begin(), rec->faces.end(),
-                              [&](const FaceFact& g) { return Overlap(f.box, g.box) > 0.5; });
+                              [&](const FaceFact& g) { return OverlapOfSmaller(f.box, g.box) > 0.5; });
       if (seen) continue;
       f.detector += " (colours under transparency)";
       rec->faces.push_back(std::move(f));

@@ -13,6 +13,7 @@
 #include "directory/directory_import.h"
 #include "directory/enroll.h"
 #include "directory/sqlite_directory_store.h"
+#include "faces/detector_factory.h"
 #include "faces/face_embedder.h"
 #include "io/ingest.h"
 #include "pipeline.h"
@@ -57,8 +58,47 @@ int VerdictExit(int review, int block) {
   return pg::kExitAllPublish;
 }
 
+/// `--detector`, `--min-face`, `--no-tiling`: shared by check, run and directory enroll.
+struct DetectorFlags {
+  std::string spec = pg::DetectorConfig().spec;
+  int min_face = pg::DetectorConfig().min_face_px;
+  bool no_tiling = false;
+
+  pg::DetectorConfig Config() const {
+    pg::DetectorConfig c;
+    c.spec = spec;
+    c.min_face_px = min_face;
+    c.tiling = !no_tiling;
+    return c;
+  }
+};
+
+void AddDetectorFlags(CLI::App* cmd, DetectorFlags* f) {
+  std::string names;
+  for (const auto& n : pg::DetectorNames()) names += (names.empty() ? "" : ", ") + n;
+  cmd->add_option("--detector", f->spec,
+                  "Face detector: " + names + "; several joined with '+' run as an ensemble "
+                  "(a face any of them finds is kept)")
+      ->check(CLI::Validator(
+          [](std::string& spec) {
+            auto parsed = pg::ParseDetectorSpec(spec);
+            return parsed.ok() ? std::string() : parsed.status().message();
+          },
+          "SPEC", "detector spec"))
+      ->capture_default_str();
+  cmd->add_option("--min-face", f->min_face,
+                  "Smallest face that matters, in pixels of the published (= original) image; "
+                  "faces under ~20 px cannot be recognised by a person")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_flag("--no-tiling", f->no_tiling,
+                "One detector pass over the whole image instead of overlapping tiles (misses "
+                "small faces in large photos)");
+}
+
 struct GateFlags {
   std::string db;
+  DetectorFlags detector;
   std::string heif_output = "jpeg";
   int heif_jpeg_quality = pg::Options().heif_jpeg_quality;
   std::string faces_unchecked = "review";
@@ -99,6 +139,7 @@ void AddGateFlags(CLI::App* cmd, GateFlags* f) {
   cmd->add_option("--small-faces", f->small_faces,
                   "Faces too small to recognise: review (default) or allow")
       ->check(CLI::IsMember({"review", "allow"}));
+  AddDetectorFlags(cmd, &f->detector);
 }
 
 /// Start-up warnings about enrolments recognition refused or lacks (stderr).
@@ -150,6 +191,10 @@ pg::Status BuildGate(const GateFlags& f, Gate* g) {
   opt.face_recognition = !f.no_recognition;
   opt.allow_small_faces = f.small_faces == "allow";
   opt.models_dir = f.models.empty() ? DefaultModelsDir() : f.models;
+  opt.detector = f.detector.Config();
+  auto detector = pg::MakeFaceDetector(opt.detector, opt.models_dir);
+  if (!detector.ok()) return detector.status();
+  g->detector = std::move(*detector);
   std::string db = f.db;
   if (db.empty() && fs::exists(DefaultDbPath())) db = DefaultDbPath();
   if (!db.empty()) {
@@ -166,7 +211,6 @@ pg::Status BuildGate(const GateFlags& f, Gate* g) {
     if (!embedder.ok()) return embedder.status();
     g->embedder = std::move(*embedder);
   }
-  g->detector = pg::MakeDlibHogDetector(opt.hog_upsample, opt.hog_upsample_max_side);
   pg::PipelineDeps deps{&g->fs, g->detector.get(), g->store.get(), &g->clock, g->embedder.get(),
                         g->store.get()};
   g->pipeline = std::make_unique<pg::Pipeline>(opt, deps);
@@ -310,6 +354,7 @@ int RunImport(const std::string& csv, std::string db, const std::vector<std::str
 struct EnrollFlags {
   std::string db, student, models, expires;
   bool all_students = false;
+  DetectorFlags detector;
 };
 
 int RunEnroll(const EnrollFlags& f) {
@@ -320,15 +365,15 @@ int RunEnroll(const EnrollFlags& f) {
   if (!students.ok()) return Fail(students.status());
   auto embedder = LoadEmbedder(f.models, /*gate=*/false);
   if (!embedder.ok()) return Fail(embedder.status());
-  pg::Options defaults;
-  auto detector = pg::MakeDlibHogDetector(defaults.hog_upsample, defaults.hog_upsample_max_side);
+  auto detector = pg::MakeFaceDetector(f.detector.Config(), f.models.empty() ? DefaultModelsDir() : f.models);
+  if (!detector.ok()) return Fail(detector.status());
   pg::RealFileSystem fsys;
   pg::SystemClock clock;
   pg::EnrolOptions options;
   options.all_students = f.all_students;
   options.student_id = f.student;
   options.expires_at = f.expires;
-  auto report = pg::Enrol(**store, *students, *detector, **embedder, fsys, clock, options);
+  auto report = pg::Enrol(**store, *students, **detector, **embedder, fsys, clock, options);
   if (!report.ok()) return Fail(report.status());
   int photos = 0;
   for (const auto& p : report->photos) {
@@ -443,6 +488,7 @@ int main(int argc, char** argv) {
   enroll->add_option("--expires", enroll_flags.expires,
                      "Last day the references may be used, YYYY-MM-DD (default: June 30 ending "
                      "this school year)");
+  AddDetectorFlags(enroll, &enroll_flags.detector);
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,40 @@
 
 namespace pg {
 
+/// How faces are found (faces/detector_factory.h builds the detector from it). Plain data.
+struct DetectorConfig {
+  /// Detector names joined by '+' (`--detector`): one name is that detector, several an
+  /// ensemble whose boxes are merged, recall first (a face any of them finds is kept).
+  /// Names: see DetectorNames() in faces/detector_factory.h. Default: "hog".
+  std::string spec = "hog";
+
+  /// Tiling (`--no-tiling` turns it off): each detector runs over overlapping tiles at a
+  /// scale where a face of `min_face_px` is as large as the smallest face it finds, plus
+  /// coarser passes up to the whole image, so small faces in large group photos are found
+  /// (faces/tiled_detector.h). Off: one pass over the whole image, as before tiling.
+  /// Default: on.
+  bool tiling = true;
+
+  /// Smallest face that matters (`--min-face`), side in pixels of the oriented image, which
+  /// is the published resolution (the gate does not resize). A face under ~20 px at the
+  /// published resolution cannot be recognised by a person; if photos are published
+  /// downscaled by a factor k, faces under 20*k px of the original are under 20 px there, so
+  /// --min-face 20*k is enough. Used by tiling; a detector that cannot reach it even at 2x
+  /// enlargement is a configuration error, never a silent miss. Default: 20.
+  int min_face_px = 20;
+
+  /// dlib HOG detector: number of 2x upsampling steps for small images. HOG finds faces
+  /// of about 80 px; one upsample reaches about 40 px at ~4x the cost. Applied only to
+  /// images (or tiles) whose longer side is at most `hog_upsample_max_side`. Default: 1
+  /// step for images up to 1200 px (tiled HOG uses 1200 px tiles, so every tile is upsampled).
+  int hog_upsample = 1;
+  int hog_upsample_max_side = 1200;
+
+  /// CNN detectors (SSD MobileNetV1, BlazeFace): smallest confidence kept. PROVISIONAL 0.5,
+  /// to be replaced by the evaluation's value; HOG uses its SVM's own threshold (0).
+  float min_score = 0.5f;
+};
+
 struct Options {
   /// Largest image, in pixels (width x height of the stored image), that is decoded.
   /// Bigger files are refused before their pixels are allocated (decompression bombs)
@@ -21,12 +55,8 @@ struct Options {
   /// (`--faces-unchecked=allow`). Default: false (review).
   bool allow_unchecked_faces = false;
 
-  /// dlib HOG detector: number of 2x upsampling steps for small images. HOG finds faces
-  /// of about 80 px; one upsample reaches about 40 px at ~4x the cost. Applied only to
-  /// images whose longer side is at most `hog_upsample_max_side`. Default: 1 step for
-  /// images up to 1200 px.
-  int hog_upsample = 1;
-  int hog_upsample_max_side = 1200;
+  /// Face detection: which detector(s), tiling, smallest face (see DetectorConfig).
+  DetectorConfig detector;
 
   /// School year whose permissions count, "2026-27". Empty: derived from the clock
   /// (a school year starts on July 1).

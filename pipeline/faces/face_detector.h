@@ -1,6 +1,7 @@
 // FaceDetector: finds faces in oriented BGR pixels. Boxes are in the pixels given.
-// Implementations: DlibHogDetector (built in, no model file), more in later issues
-// (CNN detectors, ensembles) behind this same interface; tests use fakes.
+// Implementations: DlibHogDetector (built in, no model file), CNN detectors, and the
+// decorators TiledDetector and EnsembleDetector; detector_factory.h builds the configured
+// one (`--detector`). Tests use fakes.
 // A detector instance is used from one thread at a time.
 #pragma once
 

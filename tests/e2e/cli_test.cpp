@@ -436,3 +436,68 @@ TEST_CASE("enrolled opted-out student is recognised on a real photo and blocked"
   CHECK(after["faces"][0]["match"]["status"] == "no_match");
 }
 #endif
+
+TEST_CASE_METHOD(CliFixture, "an unknown --detector is exit 64 with a message listing the names", "[cli][detector]") {
+  WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
+  const std::vector<std::string> commands = {
+      "check --no-recognition " + Quote(dir / "a.png"),
+      "run --no-recognition " + Quote(dir.path()) + " --out " + Quote(dir / "out"),
+      "directory enroll --db " + Quote(db)};
+  for (const auto& cmd : commands) {
+    INFO(cmd);
+    auto r = Run(cmd + " --detector nope");
+    CHECK(r.exit_code == 64);
+    CHECK_THAT(r.out, Catch::Contains("unknown face detector 'nope'") && Catch::Contains("valid names: hog"));
+  }
+  CHECK(Run("check --no-recognition --detector hog+hog " + Quote(dir / "a.png")).exit_code == 64);
+  CHECK(Run("check --no-recognition --min-face 0 " + Quote(dir / "a.png")).exit_code == 64);
+}
+
+TEST_CASE_METHOD(CliFixture, "the report names the detector config; --no-tiling is plain HOG as before",
+                 "[cli][detector]") {
+  WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
+  auto tiled = Run("run --no-recognition " + Quote(dir / "in") + " --out " + Quote(dir / "tiled") + " --db " + Quote(db));
+  CHECK(tiled.exit_code == 0);
+  auto j = nlohmann::json::parse(ReadText(dir / "tiled/report.json"));
+  CHECK(j["summary"]["face_detector"] == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");
+  CHECK(j["items"][0]["verdict"] == "publish");
+
+  auto plain = Run("run --no-recognition --detector hog --no-tiling " + Quote(dir / "in") + " --out " +
+                   Quote(dir / "plain") + " --db " + Quote(db));
+  CHECK(plain.exit_code == 0);
+  j = nlohmann::json::parse(ReadText(dir / "plain/report.json"));
+  CHECK(j["summary"]["face_detector"] == "dlib-hog");
+  CHECK(j["items"][0]["verdict"] == "publish");
+
+  auto bigger = Run("run --no-recognition --min-face 48 " + Quote(dir / "in") + " --out " + Quote(dir / "big") +
+                    " --db " + Quote(db));
+  CHECK(bigger.exit_code == 0);
+  j = nlohmann::json::parse(ReadText(dir / "big/report.json"));
+  CHECK(j["summary"]["face_detector"] == "dlib-hog tiled (1200 px tiles, faces >= 48 px)");
+}
+
+TEST_CASE_METHOD(CliFixture, "a --min-face the detector cannot reach is exit 78, not fewer faces", "[cli][detector]") {
+  WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
+  auto r = Run("check --no-recognition --min-face 10 " + Quote(dir / "a.png") + " --db " + Quote(db));
+  CHECK(r.exit_code == 78);
+  CHECK_THAT(r.out, Catch::Contains("cannot find faces under 20 px"));
+  // Without tiling the smallest face is the detector's own; nothing to refuse.
+  CHECK(Run("check --no-recognition --no-tiling --min-face 10 " + Quote(dir / "a.png") + " --db " + Quote(db))
+            .exit_code == 0);
+}
+
+TEST_CASE_METHOD(CliFixture, "tiled and untiled HOG find the same face on a portrait", "[cli][detector][testdata]") {
+  const std::string photo = std::string(PG_TESTDATA_DIR) + "/identities/obama/1.jpg";
+  auto faces = [&](const std::string& flags) {
+    auto r = Run("check --no-recognition --json --db " + Quote(db) + " " + flags + " " + Quote(photo));
+    REQUIRE(r.exit_code == 1);
+    return nlohmann::json::parse(r.out)["faces"];
+  };
+  auto tiled = faces(""), plain = faces("--no-tiling");
+  REQUIRE(tiled.size() == 1);
+  REQUIRE(plain.size() == 1);
+  CHECK(tiled[0]["detector"] == "dlib-hog");
+  CHECK(plain[0]["detector"] == "dlib-hog");
+  const int tx = tiled[0]["box"]["x"], px = plain[0]["box"]["x"], pw = plain[0]["box"]["w"];
+  CHECK(std::abs(tx - px) < pw / 4);
+}

@@ -14,14 +14,16 @@ class FakeFaceDetector : public FaceDetector {
   std::function<std::vector<FaceFact>(const cv::Mat&)> detect_fn;
   bool fail = false;            ///< Detect() returns an Internal error
   int calls = 0;
+  std::string name = "fake";    ///< Name()
+  int min_face = 40;            ///< MinFaceSize() for every image size
 
   Result<std::vector<FaceFact>> Detect(const cv::Mat& bgr) override {
     ++calls;
     if (fail) return Status::Internal("fake detector failure");
     return detect_fn ? detect_fn(bgr) : faces;
   }
-  std::string Name() const override { return "fake"; }
-  int MinFaceSize(int, int) const override { return 40; }
+  std::string Name() const override { return name; }
+  int MinFaceSize(int, int) const override { return min_face; }
 
   /// One face of the given box.
   static FaceFact Face(int x, int y, int w, int h) {

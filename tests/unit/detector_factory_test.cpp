@@ -1,0 +1,58 @@
+// MakeFaceDetector and ParseDetectorSpec: names, errors, tiling on and off.
+#include <catch2/catch.hpp>
+
+#include "faces/detector_factory.h"
+#include "test_util.h"
+
+TEST_CASE("the factory knows hog and lists its names", "[detector-factory]") {
+  auto names = pg::DetectorNames();
+  CHECK(std::find(names.begin(), names.end(), "hog") != names.end());
+  auto parsed = pg::ParseDetectorSpec("hog");
+  REQUIRE(parsed.ok());
+  CHECK(*parsed == std::vector<std::string>{"hog"});
+}
+
+TEST_CASE("a bad detector spec is a config error that lists the valid names", "[detector-factory]") {
+  for (const char* spec : {"nope", "", "hog+", "+hog", "HOG", "hog+nope"}) {
+    INFO(spec);
+    auto parsed = pg::ParseDetectorSpec(spec);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.status().code() == pg::Code::kConfig);
+    CHECK_THAT(parsed.status().message(), Catch::Contains("valid names: hog"));
+    pg::DetectorConfig c;
+    c.spec = spec;
+    CHECK(pg::MakeFaceDetector(c, "").status().code() == pg::Code::kConfig);
+  }
+  auto twice = pg::ParseDetectorSpec("hog+hog");
+  REQUIRE_FALSE(twice.ok());
+  CHECK_THAT(twice.status().message(), Catch::Contains("listed twice"));
+}
+
+TEST_CASE("hog without tiling is the plain HOG detector", "[detector-factory]") {
+  pg::DetectorConfig c;
+  c.tiling = false;
+  auto det = pg::MakeFaceDetector(c, "");
+  REQUIRE(det.ok());
+  CHECK((*det)->Name() == "dlib-hog");
+  CHECK((*det)->MinFaceSize(4000, 3000) == 80);
+}
+
+TEST_CASE("hog tiled names the whole config and reaches the smallest face asked for", "[detector-factory]") {
+  pg::DetectorConfig c;  // defaults: hog, tiled, 20 px
+  auto det = pg::MakeFaceDetector(c, "");
+  REQUIRE(det.ok());
+  CHECK((*det)->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");
+  CHECK((*det)->MinFaceSize(4000, 3000) == 20);
+  auto faces = (*det)->Detect(pg::testing::DrawScene(640, 480));
+  REQUIRE(faces.ok());
+  CHECK(faces->empty());
+}
+
+TEST_CASE("a smallest face hog cannot reach is refused, not silently missed", "[detector-factory]") {
+  pg::DetectorConfig c;
+  c.min_face_px = 12;
+  auto det = pg::MakeFaceDetector(c, "");
+  REQUIRE_FALSE(det.ok());
+  CHECK(det.status().code() == pg::Code::kConfig);
+  CHECK_THAT(det.status().message(), Catch::Contains("under 20 px") && Catch::Contains("12 px"));
+}
