@@ -1,8 +1,16 @@
 #include "strip.h"
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
+#include <system_error>
+#include <thread>
 #include <tuple>
+#include <utility>
 
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
@@ -28,6 +36,76 @@ Result<SanitizedOutput> SanitizeAndVerify(const Bytes& original, ImageFormat for
   return out;
 }
 
+constexpr std::size_t kNoJob = static_cast<std::size_t>(-1);
+
+/// One file of a StripFiles batch.
+struct StripJob {
+  std::string input;     ///< path read
+  std::string rel;       ///< name below out_dir, before the output extension is settled
+  std::size_t slot;      ///< index of its StripFileResult
+  std::size_t previous;  ///< the latest earlier job with the same output stem, or kNoJob
+};
+
+/// Output names are claimed in input order whatever order the threads finish in: a job
+/// claims its name only after the earlier job with the same stem has finished, and a job
+/// counts as finished only once that earlier job has too, so the first in input order
+/// always wins. Jobs with different stems never wait for each other. Thread-safe.
+class NameClaims {
+ public:
+  explicit NameClaims(std::size_t jobs) : finished_(jobs, 0) {}
+
+  /// Waits for `previous` (kNoJob: no wait), then claims `name`; false if already taken.
+  bool Claim(std::size_t previous, const std::string& name) {
+    std::unique_lock<std::mutex> lock(mu_);
+    WaitFor(previous, lock);
+    return taken_.insert(name).second;
+  }
+
+  /// Marks `job` finished, after `previous` has finished.
+  void Finish(std::size_t job, std::size_t previous) {
+    std::unique_lock<std::mutex> lock(mu_);
+    WaitFor(previous, lock);
+    finished_[job] = 1;
+    done_.notify_all();
+  }
+
+ private:
+  void WaitFor(std::size_t job, std::unique_lock<std::mutex>& lock) {
+    if (job != kNoJob) done_.wait(lock, [&] { return finished_[job] != 0; });
+  }
+
+  std::mutex mu_;
+  std::condition_variable done_;
+  std::vector<char> finished_;
+  std::set<std::string> taken_;
+};
+
+/// Reads, strips and writes one file into *r (whose input is set). Errors go to r->status.
+void StripOne(FileSystem& fs, const StripJob& job, const std::string& out_dir,
+              const StripFilesOptions& options, NameClaims* claims, StripFileResult* r) {
+  auto bytes = fs.ReadFile(job.input, options.max_file_bytes);
+  auto stripped = bytes.ok() ? StripBytes(*bytes, options.max_pixels, options.sanitize)
+                             : Result<StripResult>(bytes.status());
+  if (bytes.ok()) Bytes().swap(*bytes);  // not needed while this thread waits or writes
+  if (!stripped.ok()) {
+    r->status = stripped.status();
+    return;
+  }
+  const std::string name = WithOutputExtension(job.rel, stripped->output);
+  r->output = (std::filesystem::path(out_dir) / name).string();
+  if (!claims->Claim(job.previous, name)) {
+    r->status = Status::IoError(r->output + ": two inputs strip to this name");
+  } else {
+    r->status = fs.WriteFileAtomic(r->output, stripped->output.bytes, 0644);
+  }
+  if (!r->status.ok()) {
+    r->output.clear();
+    return;
+  }
+  r->result = std::move(*stripped);
+  r->result.output.bytes = Bytes();  // written; a batch must not keep every output in memory
+}
+
 }  // namespace
 
 Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat format,
@@ -45,19 +123,26 @@ Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels,
   if (format != ImageFormat::kUnknown) r.metadata = InspectMetadata(original, format);
   const int orientation = r.metadata.exif_orientation;
   // Lossless routes copy the coded image, so they need no pixels: the verifier decodes the
-  // output (same coded data) strictly. Pixels are decoded only to re-encode or rotate.
-  const bool lossless_route = (format == ImageFormat::kJpeg || format == ImageFormat::kPng ||
-                               format == ImageFormat::kWebp || format == ImageFormat::kGif) &&
-                              orientation == 1;
+  // output (same coded data) strictly. A turned PNG or WebP is decoded by Sanitize itself
+  // (every sample, with alpha) and its output verified the same way. Pixels are decoded
+  // here only for JPEG's turn (its re-encoding fallback) and the re-encoded HEIF and TIFF.
+  const bool turned = orientation >= 2 && orientation <= 8;
+  const bool needs_pixels = !(format == ImageFormat::kPng || format == ImageFormat::kWebp ||
+                              format == ImageFormat::kGif ||
+                              (format == ImageFormat::kJpeg && !turned));
   cv::Mat pixels;
   int width = 0, height = 0;
-  if (lossless_route) {
+  if (!needs_pixels) {
     auto dims = ReadDimensions(original, format);
     if (!dims.ok()) return dims.status();
     std::tie(width, height) = *dims;
     if (std::uint64_t(width) * std::uint64_t(height) > max_pixels) {
       return Status::TooLarge(std::to_string(width) + "x" + std::to_string(height) +
                               " pixels, over the limit of " + std::to_string(max_pixels));
+    }
+    // GIF has no orientation; a turn of 5..8 swaps a PNG's or WebP's sides.
+    if (format != ImageFormat::kGif && orientation >= 5 && orientation <= 8) {
+      std::swap(width, height);
     }
   } else {
     auto decoded = DecodeImage(original, orientation, max_pixels);
@@ -86,13 +171,28 @@ std::string WithOutputExtension(const std::string& rel, const SanitizedOutput& o
   return p.string();
 }
 
+unsigned StripThreadCount(unsigned jobs, std::size_t files) {
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, files)));
+}
+
 std::vector<StripFileResult> StripFiles(FileSystem& fs, const std::vector<std::string>& inputs,
-                                        const std::string& out_dir, std::uint64_t max_pixels,
-                                        std::uint64_t max_file_bytes,
-                                        const SanitizeOptions& options) {
+                                        const std::string& out_dir,
+                                        const StripFilesOptions& options) {
   namespace stdfs = std::filesystem;
-  std::vector<std::pair<std::string, std::string>> jobs;  // (input path, name below out_dir)
   std::vector<StripFileResult> results;
+  std::vector<StripJob> jobs;
+  std::map<std::string, std::size_t> last_with_stem;  // output stem -> latest job index
+  auto add_job = [&](std::string in, std::string rel) {
+    StripJob job{std::move(in), std::move(rel), results.size(), kNoJob};
+    // Output names are the stem plus an extension, so only jobs with the same stem can
+    // collide: each such job waits for the one before it (see NameClaims).
+    const std::string stem = stdfs::path(job.rel).replace_extension().string();
+    auto [it, fresh] = last_with_stem.try_emplace(stem, jobs.size());
+    if (!fresh) job.previous = std::exchange(it->second, jobs.size());
+    results.push_back({job.input, "", Status::Ok(), {}});
+    jobs.push_back(std::move(job));
+  };
   for (const auto& in : inputs) {
     if (fs.IsDirectory(in)) {
       auto files = fs.ListFilesRecursive(in, nullptr);
@@ -100,32 +200,42 @@ std::vector<StripFileResult> StripFiles(FileSystem& fs, const std::vector<std::s
         results.push_back({in, "", files.status(), {}});
         continue;
       }
-      for (const auto& rel : *files) jobs.emplace_back((stdfs::path(in) / rel).string(), rel);
+      for (const auto& rel : *files) add_job((stdfs::path(in) / rel).string(), rel);
     } else {
-      jobs.emplace_back(in, stdfs::path(in).filename().string());
+      add_job(in, stdfs::path(in).filename().string());
     }
   }
-  std::set<std::string> taken;
-  for (const auto& [in, rel] : jobs) {
-    StripFileResult r;
-    r.input = in;
-    auto bytes = fs.ReadFile(in, max_file_bytes);
-    auto stripped = bytes.ok() ? StripBytes(*bytes, max_pixels, options) : Result<StripResult>(bytes.status());
-    if (!stripped.ok()) {
-      r.status = stripped.status();
-    } else {
-      std::string name = WithOutputExtension(rel, stripped->output);
-      r.output = (stdfs::path(out_dir) / name).string();
-      if (!taken.insert(name).second) {
-        r.status = Status::IoError(r.output + ": two inputs strip to this name");
-      } else {
-        r.status = fs.WriteFileAtomic(r.output, stripped->output.bytes, 0644);
+  NameClaims claims(jobs.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();) {
+      StripFileResult& r = results[jobs[i].slot];
+      try {
+        StripOne(fs, jobs[i], out_dir, options, &claims, &r);
+      } catch (const std::exception& e) {
+        r.output.clear();
+        r.status = Status::Internal(std::string("stripping failed: ") + e.what());
+      } catch (...) {
+        r.output.clear();
+        r.status = Status::Internal("stripping failed: unknown exception");
       }
-      if (r.status.ok()) r.result = std::move(*stripped);
-      else r.output.clear();
+      claims.Finish(i, jobs[i].previous);
     }
-    results.push_back(std::move(r));
+  };
+  // Jobs are taken in index order and only ever wait for an earlier one, which is already
+  // running or done, so the pool cannot deadlock. If a thread cannot be started, the ones
+  // that did start (and this one) do all the work.
+  std::vector<std::thread> helpers;
+  const unsigned threads = StripThreadCount(options.jobs, jobs.size());
+  for (unsigned t = 1; t < threads; ++t) {
+    try {
+      helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
   }
+  work();
+  for (auto& h : helpers) h.join();
   return results;
 }
 

@@ -298,7 +298,7 @@ void PrintStripped(const pg::StripFileResult& r) {
 
 /// `strip IN OUT` (one file) or `strip IN... --out-dir DIR` (files and folders).
 int RunStrip(const std::vector<std::string>& args, const std::string& out_dir, std::uint64_t max_pixels,
-             bool quiet, const pg::SanitizeOptions& sanitize) {
+             unsigned jobs, bool quiet, const pg::SanitizeOptions& sanitize) {
   pg::RealFileSystem fsys;
   const std::uint64_t max_bytes = pg::Options().max_file_bytes;
   if (out_dir.empty()) {
@@ -316,7 +316,12 @@ int RunStrip(const std::vector<std::string>& args, const std::string& out_dir, s
     return pg::kExitAllPublish;
   }
   int failed = 0, ok = 0;
-  for (const auto& r : pg::StripFiles(fsys, args, out_dir, max_pixels, max_bytes, sanitize)) {
+  pg::StripFilesOptions batch;
+  batch.max_pixels = max_pixels;
+  batch.max_file_bytes = max_bytes;
+  batch.sanitize = sanitize;
+  batch.jobs = jobs;
+  for (const auto& r : pg::StripFiles(fsys, args, out_dir, batch)) {
     if (!r.status.ok()) {
       ++failed;
       std::cerr << "publish-gate: " << r.input << ": " << r.status.message() << "\n";
@@ -453,6 +458,11 @@ int main(int argc, char** argv) {
   strip->add_option("--out-dir", strip_out_dir, "Write every input's stripped copy below this folder");
   strip->add_flag("-q,--quiet", strip_quiet, "Print only errors and the final count");
   strip->add_option("--max-pixels", strip_max_pixels, "Refuse images larger than this many pixels");
+  unsigned strip_jobs = 0;  // 0: one per CPU
+  strip->add_option("-j,--jobs", strip_jobs,
+                    "With --out-dir: files stripped at once (default: one per CPU); output and "
+                    "messages do not depend on it")
+      ->check(CLI::Range(1u, 1024u));
   std::string strip_heif_output = "jpeg";
   int strip_heif_quality = pg::Options().heif_jpeg_quality;
   AddHeifFlags(strip, &strip_heif_output, &strip_heif_quality);
@@ -504,7 +514,8 @@ int main(int argc, char** argv) {
       pg::Options o;
       o.heif_to_png = strip_heif_output == "png";
       o.heif_jpeg_quality = strip_heif_quality;
-      return RunStrip(strip_args, strip_out_dir, strip_max_pixels, strip_quiet, pg::SanitizeOptionsFor(o));
+      return RunStrip(strip_args, strip_out_dir, strip_max_pixels, strip_jobs, strip_quiet,
+                      pg::SanitizeOptionsFor(o));
     }
     if (*imp) return RunImport(import_csv, import_db, maps, replace);
     if (*purge) return RunPurge(purge_db, purge_student, purge_faces_only);

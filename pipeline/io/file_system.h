@@ -1,6 +1,7 @@
 // FileSystem: the only way the pipeline touches disk, so tests can substitute an
 // in-memory or failing one. Paths are plain strings (POSIX). Implementations report
-// errors as Status with the path in the message. RealFileSystem is thread-compatible.
+// errors as Status with the path in the message. RealFileSystem keeps no state: any of
+// its calls may run on many threads at once (StripFiles reads and writes in parallel).
 #pragma once
 
 #include <string>
@@ -14,7 +15,9 @@ namespace pg {
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
-  /// Reads a whole regular file. NotFound if absent; TooLarge if over max_bytes.
+  /// Reads a whole regular file. NotFound if absent; TooLarge if over max_bytes; another
+  /// error naming the path and the reason when it is not a regular file (a folder, a FIFO)
+  /// or cannot be read whole (RealFileSystem: also when its size changes meanwhile).
   virtual Result<Bytes> ReadFile(const std::string& path, std::uint64_t max_bytes) = 0;
   /// Writes via a temporary file in the same folder and rename(), so a reader never
   /// sees a partial file. Creates missing parent folders. `mode` is the file mode.

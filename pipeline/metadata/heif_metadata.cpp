@@ -3,6 +3,7 @@
 #include <libheif/heif.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ using Handle = std::unique_ptr<heif_image_handle, HandleDeleter>;
 
 /// Opens the container; on failure returns null and sets *why.
 Context Open(const Bytes& data, std::string* why) {
+  // Initialised once, before any context, as the decode stage does: libheif's implicit
+  // first-use set-up is not safe when several threads (StripFiles) reach it together.
+  static std::once_flag init_once;
+  std::call_once(init_once, [] { heif_init(nullptr); });
   Context ctx(heif_context_alloc());
   if (!ctx) {
     *why = "libheif could not allocate a context";

@@ -5,8 +5,10 @@
 #include <webp/encode.h>
 #include <webp/mux.h>
 
+#include <bit>
 #include <csetjmp>
 #include <cstring>
+#include <memory>
 #include <opencv2/imgproc.hpp>
 #include <string>
 
@@ -59,9 +61,23 @@ void PngError(png_structp png, png_const_charp msg) {
 
 void PngWarning(png_structp, png_const_charp) {}
 
-/// Writes the pixels with libpng; no metadata chunks. Kept free of C++ objects with
-/// destructors between setjmp and longjmp.
-bool WritePngPixels(const cv::Mat& bgr, PngWriteState* state) {
+/// 8- or 16-bit samples with 1 to 4 channels (grey, grey + alpha, BGR, BGRA), continuous.
+Result<cv::Mat> ToPngLayout(const cv::Mat& in) {
+  if (in.empty()) return Status::BadData("no pixels to encode");
+  if (in.depth() != CV_8U && in.depth() != CV_16U) {
+    return Status::BadData("unsupported pixel depth for a PNG");
+  }
+  if (in.channels() < 1 || in.channels() > 4) {
+    return Status::BadData("unsupported channel count for a PNG");
+  }
+  return in.isContinuous() ? in : in.clone();
+}
+
+/// Writes the pixels with libpng at their own depth and channel count; no metadata chunks.
+/// Kept free of C++ objects with destructors between setjmp and longjmp.
+bool WritePngPixels(const cv::Mat& pixels, PngWriteState* state) {
+  static const int kColorType[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
+                                    PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, state, PngError, PngWarning);
   if (png == nullptr) return false;
   png_infop info = png_create_info_struct(png);
@@ -69,18 +85,58 @@ bool WritePngPixels(const cv::Mat& bgr, PngWriteState* state) {
     png_destroy_write_struct(&png, &info);
     return false;
   }
+  const bool wide = pixels.depth() == CV_16U;
   png_set_write_fn(png, state, PngWrite, nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(bgr.cols), static_cast<png_uint_32>(bgr.rows), 8,
-               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(pixels.cols),
+               static_cast<png_uint_32>(pixels.rows), wide ? 16 : 8, kColorType[pixels.channels()],
+               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
-  png_set_bgr(png);
-  for (int y = 0; y < bgr.rows; ++y) {
-    png_write_row(png, const_cast<png_bytep>(bgr.ptr<png_byte>(y)));
+  png_set_bgr(png);  // no effect on grey
+  if (wide && std::endian::native == std::endian::little) png_set_swap(png);  // PNG: big-endian
+  for (int y = 0; y < pixels.rows; ++y) {
+    png_write_row(png, const_cast<png_bytep>(pixels.ptr<png_byte>(y)));
   }
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return true;
+}
+
+struct WebpWriterDeleter {
+  void operator()(WebPMemoryWriter* w) const {
+    WebPMemoryWriterClear(w);
+    delete w;
+  }
+};
+
+/// Lossless WebP of 8-bit BGR or BGRA through the advanced API: `exact` keeps the colours
+/// under fully transparent pixels (the simple API would overwrite them to save bytes).
+/// Effort as the simple API's WebPEncodeLossless* (quality 70, default method).
+Result<Bytes> WebpLossless(const cv::Mat& pixels) {
+  WebPConfig config;
+  WebPPicture picture;
+  if (!WebPConfigPreset(&config, WEBP_PRESET_DEFAULT, 70) || !WebPPictureInit(&picture)) {
+    return Status::Internal("libwebp version mismatch");
+  }
+  config.lossless = 1;
+  config.exact = 1;
+  picture.use_argb = 1;
+  picture.width = pixels.cols;
+  picture.height = pixels.rows;
+  std::unique_ptr<WebPMemoryWriter, WebpWriterDeleter> writer(new WebPMemoryWriter);
+  WebPMemoryWriterInit(writer.get());
+  picture.writer = WebPMemoryWrite;
+  picture.custom_ptr = writer.get();
+  const int stride = static_cast<int>(pixels.step);
+  const bool imported = pixels.channels() == 4
+                            ? WebPPictureImportBGRA(&picture, pixels.data, stride)
+                            : WebPPictureImportBGR(&picture, pixels.data, stride);
+  const bool ok = imported && WebPEncode(&config, &picture);
+  const int error = picture.error_code;
+  WebPPictureFree(&picture);
+  if (!ok) {
+    return Status::Internal("WebP encoding failed (libwebp error " + std::to_string(error) + ")");
+  }
+  return Bytes(writer->mem, writer->mem + writer->size);
 }
 
 }  // namespace
@@ -140,10 +196,10 @@ Result<Bytes> EncodeJpeg(const cv::Mat& pixels, int quality, const Bytes& icc) {
 }
 
 Result<Bytes> EncodePng(const cv::Mat& pixels, const Bytes& icc) {
-  Result<cv::Mat> bgr = ToBgr8(pixels);
-  if (!bgr.ok()) return bgr.status();
+  Result<cv::Mat> layout = ToPngLayout(pixels);
+  if (!layout.ok()) return layout.status();
   PngWriteState state;
-  if (!WritePngPixels(*bgr, &state)) {
+  if (!WritePngPixels(*layout, &state)) {
     return Status::Internal(std::string("PNG encoding failed: ") + state.error);
   }
   if (icc.empty()) return std::move(state.out);
@@ -160,17 +216,12 @@ Result<Bytes> EncodePng(const cv::Mat& pixels, const Bytes& icc) {
 }
 
 Result<Bytes> EncodeWebpLossless(const cv::Mat& pixels, const Bytes& icc) {
-  Result<cv::Mat> bgr = ToBgr8(pixels);
-  if (!bgr.ok()) return bgr.status();
-  uint8_t* encoded = nullptr;
-  const std::size_t size =
-      WebPEncodeLosslessBGR(bgr->data, bgr->cols, bgr->rows, static_cast<int>(bgr->step), &encoded);
-  if (size == 0 || encoded == nullptr) {
-    WebPFree(encoded);
-    return Status::Internal("WebP encoding failed");
-  }
-  Bytes out(encoded, encoded + size);
-  WebPFree(encoded);
+  Result<cv::Mat> layout = pixels.type() == CV_8UC4 ? Result<cv::Mat>(pixels) : ToBgr8(pixels);
+  if (!layout.ok()) return layout.status();
+  if (!layout->isContinuous()) *layout = layout->clone();
+  Result<Bytes> encoded = WebpLossless(*layout);
+  if (!encoded.ok()) return encoded.status();
+  Bytes out = std::move(*encoded);
   if (icc.empty()) return out;
   WebPMux* mux = WebPMuxNew();
   if (mux == nullptr) return Status::Internal("WebP mux unavailable");

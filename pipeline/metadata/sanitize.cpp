@@ -6,6 +6,8 @@
 #include <cstring>
 #include <exception>
 
+#include "decode/decode.h"  // ApplyOrientation
+#include "metadata/exact_pixels.h"
 #include "metadata/frames.h"
 #include "metadata/gif_strip.h"
 #include "metadata/icc_profile.h"
@@ -96,7 +98,7 @@ Status AppendIccpRenamed(const Bytes& d, const PngChunk& c, Bytes* out,
   return Status::Ok();
 }
 
-Result<SanitizedOutput> SanitizePng(const Bytes& original, int orientation, const cv::Mat& bgr,
+Result<SanitizedOutput> SanitizePng(const Bytes& original, int orientation,
                                     std::vector<std::string>* removed) {
   PngStructure s;
   const Status st = ParsePng(original, &s);
@@ -125,12 +127,17 @@ Result<SanitizedOutput> SanitizePng(const Bytes& original, int orientation, cons
   if (orientation < 2 || orientation > 8) {
     return Output(std::move(out), ImageFormat::kPng, ".png", false);
   }
-  Result<Bytes> encoded = EncodePng(bgr, ExtractIcc(original, ImageFormat::kPng));
+  // Turned from the file's own samples, not from the decode stage's pixels (8-bit, alpha
+  // composited onto white): the new PNG keeps the bit depth, the alpha and the colours under it.
+  Result<cv::Mat> exact = DecodePngExact(original);
+  if (!exact.ok()) return exact.status();
+  Result<Bytes> encoded =
+      EncodePng(ApplyOrientation(*exact, orientation), ExtractIcc(original, ImageFormat::kPng));
   if (!encoded.ok()) return encoded.status();
   return Output(std::move(*encoded), ImageFormat::kPng, ".png", true);
 }
 
-Result<SanitizedOutput> SanitizeWebp(const Bytes& original, int orientation, const cv::Mat& bgr,
+Result<SanitizedOutput> SanitizeWebp(const Bytes& original, int orientation,
                                      std::vector<std::string>* removed) {
   std::vector<std::string> names;
   Result<Bytes> stripped = StripWebpChunks(original, &names);
@@ -145,11 +152,10 @@ Result<SanitizedOutput> SanitizeWebp(const Bytes& original, int orientation, con
                                " frames) with EXIF orientation " + std::to_string(orientation) +
                                ": its frames cannot be turned without re-encoding each one");
   }
-  if (bgr.empty()) {
-    return Status::Internal("orientation " + std::to_string(orientation) +
-                            " needs the decoded WebP pixels, none were given");
-  }
-  Result<Bytes> encoded = EncodeWebpLossless(bgr, ExtractIcc(original, ImageFormat::kWebp));
+  Result<cv::Mat> exact = DecodeWebpExact(original);  // with alpha, unlike the decode stage
+  if (!exact.ok()) return exact.status();
+  Result<Bytes> encoded = EncodeWebpLossless(ApplyOrientation(*exact, orientation),
+                                             ExtractIcc(original, ImageFormat::kWebp));
   if (!encoded.ok()) return encoded.status();
   return Output(std::move(*encoded), ImageFormat::kWebp, ".webp", true);
 }
@@ -263,9 +269,9 @@ Result<SanitizedOutput> Sanitize(const Bytes& original, ImageFormat format, int 
       case ImageFormat::kJpeg:
         return SanitizeJpeg(original, exif_orientation, oriented_bgr, removed);
       case ImageFormat::kPng:
-        return SanitizePng(original, exif_orientation, oriented_bgr, removed);
+        return SanitizePng(original, exif_orientation, removed);
       case ImageFormat::kWebp:
-        return SanitizeWebp(original, exif_orientation, oriented_bgr, removed);
+        return SanitizeWebp(original, exif_orientation, removed);
       case ImageFormat::kGif:
         return SanitizeGif(original, removed);
       case ImageFormat::kHeif:

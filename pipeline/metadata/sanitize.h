@@ -1,7 +1,8 @@
 // Sanitize: publishable bytes with ALL metadata removed, losslessly where the format allows.
 //
 // In: the original bytes and format (borrowed), the EXIF orientation the inventory read, the
-// decoded, oriented pixels (borrowed; only used when re-encoding) and SanitizeOptions. Out:
+// decoded, oriented pixels (borrowed; used to re-encode JPEG, HEIF and TIFF; PNG and WebP
+// are turned from their own samples instead) and SanitizeOptions. Out:
 // SanitizedOutput (bytes, format, extension, reencoded; verified = false: VerifySanitized is
 // a separate, independent check) and one short name per removed thing appended to *removed.
 // Lossless routes (compressed image data copied byte for byte): JPEG (segment rewrite, or a
@@ -50,16 +51,18 @@ struct SanitizeOptions {
 /// tjTransform (TJXOPT_PERFECT); when that is impossible (partial MCUs) `oriented_bgr` is
 /// re-encoded at quality 95 with the ICC profile (reencoded = true).
 /// PNG: keeps IHDR PLTE IDAT IEND tRNS iCCP sRGB gAMA cHRM pHYs sBIT bKGD verbatim, drops the
-/// rest (tEXt zTXt iTXt eXIf tIME, APNG and unknown chunks, bytes after IEND); with an eXIf
-/// orientation other than 1 the pixels are re-encoded as PNG (lossless) with the ICC profile.
-/// The iCCP chunk's profile name (free text) is replaced by "ICC Profile"; its compressed
-/// profile is copied as is.
+/// rest (tEXt zTXt iTXt eXIf tIME, APNG and unknown chunks, bytes after IEND). With an eXIf
+/// orientation other than 1 the file's own samples (DecodePngExact: 8 or 16 bits, grey or
+/// colour, alpha and the colours under it) are turned and re-encoded as PNG, losslessly,
+/// with the ICC profile (reencoded = true); a palette becomes RGB(A). The iCCP chunk's
+/// profile name (free text) is replaced by "ICC Profile"; its compressed profile is copied
+/// as is.
 /// WebP: StripWebpChunks (webp_strip.h): the VP8/VP8L/ALPH bitstreams of every frame are
 /// kept byte for byte with ICCP and the animation parameters; EXIF, XMP and unknown chunks
-/// go. With an EXIF orientation other than 1 a still WebP is re-encoded as lossless WebP from
-/// `oriented_bgr` (reencoded = true; transparency is then composited onto white, as the
-/// decode stage analysed it); an animated one is refused (Unsupported): its frames cannot be
-/// re-encoded from one decoded frame.
+/// go. With an EXIF orientation other than 1 a still WebP is decoded (DecodeWebpExact: with
+/// its alpha), turned and re-encoded as lossless WebP that keeps alpha and the colours
+/// under it (reencoded = true); an animated one is refused (Unsupported): its frames cannot
+/// be re-encoded from one decoded frame.
 /// GIF: StripGifBlocks (gif_strip.h): stays GIF, all frames kept (see frames.h).
 /// HEIF -> JPEG or PNG (SanitizeOptions::heif_output); TIFF -> PNG; both from
 /// `oriented_bgr`, ICC kept.

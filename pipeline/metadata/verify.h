@@ -7,7 +7,9 @@
 // allowed", "decoded size 640x480, expected 480x640", "ICC profile differs from the
 // original"). Deliberately shares no parsing code with the writer (sanitize.cpp and the
 // segment/chunk/block parsers): its own marker/chunk/block walk, then a full pixel decode
-// (every frame of an animation) through TurboJPEG, libpng, libwebp or giflib.
+// (every frame of an animation) through TurboJPEG, libpng, libwebp or giflib. "Full" means
+// every coded byte is decoded; the pixels are not kept, so JPEG and still WebP are delivered
+// at 1/8 size and PNG one row at a time (verify.cpp argues why that loses nothing).
 // Stateless; thread-safe.
 #pragma once
 

@@ -261,6 +261,40 @@ TEST_CASE("strip --out-dir strips files and folders in one process, past failure
   CHECK(CliFixture::Run("strip " + Quote(dir / "in/a.jpg")).exit_code == 64);
 }
 
+TEST_CASE("strip --jobs 1 and --jobs 4 print the same messages in input order", "[cli]") {
+  TempDir dir;
+  pg::SyntheticExif exif;
+  exif.artist = "Pat Example";
+  for (int i = 0; i < 12; ++i) {
+    const std::string name = dir / ("in/p" + std::to_string(10 + i));
+    if (i % 4 == 3) {
+      WriteText(name + ".jpg", "\xFF\xD8\xFF broken");
+      continue;
+    }
+    auto jpeg = pg::InsertExifIntoJpeg(Encode(DrawScene(80 + 40 * i, 60 + 30 * i), ".jpg"), exif);
+    REQUIRE(jpeg.ok());
+    WriteBytes(name + ".jpg", *jpeg);
+  }
+  std::string first;
+  for (const char* jobs : {"1", "4"}) {
+    // Same-length output folders, so the printed paths differ in one character only.
+    auto r = CliFixture::Run("strip " + Quote(dir / "in") + " --out-dir " + Quote(dir / "o" + jobs) +
+                             " --jobs " + jobs);
+    CHECK(r.exit_code == 65);
+    std::string out = r.out;
+    for (std::size_t at; (at = out.find(dir / "o" + jobs)) != std::string::npos;) {
+      out.replace(at, (dir / "o").size() + 1, "OUT");
+    }
+    CHECK_THAT(out, Catch::Contains("stripped 9 file(s) into OUT; 3 failed"));
+    if (first.empty()) first = out;
+    else CHECK(out == first);
+  }
+  CHECK(first.find("p10.jpg") < first.find("p11.jpg"));
+  CHECK(first.find("p19.jpg") < first.find("p20.jpg"));
+  CHECK(CliFixture::Run("strip " + Quote(dir / "in") + " --out-dir " + Quote(dir / "o0") + " --jobs 0")
+            .exit_code == 64);
+}
+
 TEST_CASE_METHOD(CliFixture, "malformed files: run and strip finish with clear errors, nothing bad published",
                  "[cli][testdata]") {
   const std::string malformed = std::string(PG_TESTDATA_DIR) + "/malformed";

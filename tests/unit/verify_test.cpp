@@ -1,5 +1,7 @@
 #include "metadata/verify.h"
 
+#include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -147,6 +149,130 @@ TEST_CASE("verification rejects a JPEG whose scan data is corrupt", "[metadata]"
   cut.push_back(0xFF);
   cut.push_back(0xD9);
   RequireRejected(pg::VerifySanitized(Jpeg(cut), 32, 24, {}), "does not decode");
+}
+
+TEST_CASE("verification rejects corrupt entropy-coded data mid-scan despite its 1/8-scale decode",
+          "[metadata]") {
+  // 256x192: 768 MCUs, decoded by the verifier at 32x24. The file keeps its length, its
+  // markers and its EOI; only bytes inside a scan change, to 12 stuffed 0xFF bytes (96 one
+  // bits in a row, which no JPEG Huffman table codes), so only the entropy decoder can tell.
+  cv::Mat img(192, 256, CV_8UC3);
+  cv::randu(img, cv::Scalar::all(0), cv::Scalar::all(255));
+  cv::GaussianBlur(img, img, cv::Size(5, 5), 0);
+  for (bool progressive : {false, true}) {
+    INFO((progressive ? "progressive" : "baseline"));
+    std::vector<uchar> buf;
+    cv::imencode(".jpg", img, buf, {cv::IMWRITE_JPEG_PROGRESSIVE, progressive ? 1 : 0});
+    auto clean = pg::Sanitize(pg::Bytes(buf.begin(), buf.end()), pg::ImageFormat::kJpeg, 1,
+                              cv::Mat(), nullptr);
+    REQUIRE(clean.ok());
+    REQUIRE(pg::VerifySanitized(*clean, 256, 192, {}).ok());
+    pg::JpegStructure s;
+    REQUIRE(pg::ParseJpeg(clean->bytes, &s).ok());
+    std::vector<std::pair<std::size_t, std::size_t>> scans;  // [data start, data end)
+    for (const auto& seg : s.segments) {
+      if (seg.marker == pg::kJpegSos) scans.emplace_back(seg.offset + seg.size, seg.scan_end);
+    }
+    REQUIRE((progressive ? scans.size() > 1 : scans.size() == 1));
+    const auto [from, to] = *std::max_element(scans.begin(), scans.end(), [](auto a, auto b) {
+      return a.second - a.first < b.second - b.first;
+    });
+    REQUIRE(to - from > 200);
+    pg::SanitizedOutput bad = *clean;
+    const std::size_t at = from + (to - from) / 2;
+    for (std::size_t i = 0; i < 24; i += 2) {
+      bad.bytes[at + i] = 0xFF;
+      bad.bytes[at + i + 1] = 0x00;
+    }
+    REQUIRE(bad.bytes.size() == clean->bytes.size());
+    RequireRejected(pg::VerifySanitized(bad, 256, 192, {}), "does not decode");
+  }
+}
+
+namespace {
+
+/// An 8-bit grey PNG of w x h made by hand, Adam7-interlaced when `interlaced`. Pixel (x, y)
+/// is (7x + 13y) mod 256. `bad_filter` gives the last stored row filter type 9, which PNG
+/// does not define; the zlib stream and every CRC stay valid.
+pg::Bytes GreyPng(int w, int h, bool interlaced, bool bad_filter) {
+  pg::Bytes raw;
+  std::size_t last_row = 0;
+  auto add_rows = [&](int x0, int y0, int dx, int dy) {
+    if (x0 >= w || y0 >= h) return;  // an empty pass stores no rows
+    for (int y = y0; y < h; y += dy) {
+      last_row = raw.size();
+      raw.push_back(0);  // filter: none
+      for (int x = x0; x < w; x += dx) raw.push_back(static_cast<std::uint8_t>(7 * x + 13 * y));
+    }
+  };
+  if (interlaced) {
+    for (const auto& [x0, y0, dx, dy] : std::vector<std::array<int, 4>>{
+             {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2},
+             {0, 1, 1, 2}}) {
+      add_rows(x0, y0, dx, dy);
+    }
+  } else {
+    add_rows(0, 0, 1, 1);
+  }
+  if (bad_filter) raw[last_row] = 9;
+  auto be32 = [](pg::Bytes* b, std::uint32_t v) {
+    for (int shift : {24, 16, 8, 0}) b->push_back(static_cast<std::uint8_t>(v >> shift));
+  };
+  pg::Bytes ihdr;
+  be32(&ihdr, static_cast<std::uint32_t>(w));
+  be32(&ihdr, static_cast<std::uint32_t>(h));
+  ihdr.insert(ihdr.end(), {8, 0, 0, 0, static_cast<std::uint8_t>(interlaced ? 1 : 0)});
+  pg::Bytes png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  for (const pg::Bytes& c : {pg::MakePngChunk("IHDR", ihdr),
+                             pg::MakePngChunk("IDAT", pg::Deflate(raw)), pg::MakePngChunk("IEND", {})}) {
+    png.insert(png.end(), c.begin(), c.end());
+  }
+  return png;
+}
+
+}  // namespace
+
+TEST_CASE("verification decodes every row of every interlace pass of a PNG", "[metadata]") {
+  for (bool interlaced : {false, true}) {
+    INFO((interlaced ? "Adam7" : "not interlaced"));
+    const pg::Bytes good = GreyPng(37, 29, interlaced, false);
+    // The hand-made file is what it should be, by OpenCV's reading.
+    cv::Mat expected(29, 37, CV_8UC1);
+    for (int y = 0; y < 29; ++y) {
+      for (int x = 0; x < 37; ++x) expected.at<uchar>(y, x) = static_cast<uchar>(7 * x + 13 * y);
+    }
+    const cv::Mat read = cv::imdecode(good, cv::IMREAD_UNCHANGED);
+    REQUIRE(read.type() == CV_8UC1);
+    REQUIRE(cv::norm(read, expected, cv::NORM_INF) == 0);
+    CHECK(pg::VerifySanitized(Png(good), 37, 29, {}).ok());
+    // Only a decoder that reaches the last row of the last pass sees the bad filter type.
+    RequireRejected(pg::VerifySanitized(Png(GreyPng(37, 29, interlaced, true)), 37, 29, {}),
+                    "does not decode");
+  }
+}
+
+TEST_CASE("verification rejects a still WebP whose image data is cut short", "[metadata]") {
+  cv::Mat img(96, 128, CV_8UC3);
+  cv::randu(img, cv::Scalar::all(0), cv::Scalar::all(255));
+  for (int quality : {80, 101}) {  // lossy VP8, lossless VP8L
+    INFO("quality " << quality);
+    std::vector<uchar> buf;
+    cv::imencode(".webp", img, buf, {cv::IMWRITE_WEBP_QUALITY, quality});
+    pg::SanitizedOutput out = Jpeg(pg::Bytes(buf.begin(), buf.end()));
+    out.format = pg::ImageFormat::kWebp;
+    REQUIRE(pg::VerifySanitized(out, 128, 96, {}).ok());
+    // A simple file: RIFF header, then one VP8/VP8L chunk. Drop the last third of its data
+    // and make both sizes agree, so the container walk passes and only the decoder can tell.
+    REQUIRE(out.bytes.size() > 300);
+    const std::size_t keep = 20 + (out.bytes.size() - 20) * 2 / 3;
+    out.bytes.resize(keep + (keep & 1));
+    auto le32 = [&out](std::size_t at, std::size_t v) {
+      for (int i = 0; i < 4; ++i) out.bytes[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+    };
+    le32(4, out.bytes.size() - 8);
+    le32(16, out.bytes.size() - 20);
+    RequireRejected(pg::VerifySanitized(out, 128, 96, {}), "does not decode");
+  }
 }
 
 TEST_CASE("verification rejects the wrong size and the wrong ICC profile", "[metadata]") {
