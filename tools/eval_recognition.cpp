@@ -157,7 +157,7 @@ void WriteData(const Input& in, const std::string& model, const pg::Options& o, 
   size_t with_pairs = 0;
   for (const auto& [person, idx] : in.refs) with_pairs += idx.size() >= 2;
   md << "## Data\n\nFace path: decode upright (EXIF orientation applied), dlib HOG (`hog_upsample` "
-     << o.hog_upsample << ", i.e. that many 2x upsamplings, for images up to " << o.hog_upsample_max_side
+     << o.detector.hog_upsample << ", i.e. that many 2x upsamplings, for images up to " << o.detector.hog_upsample_max_side
      << " px: the gate's defaults), `DlibFaceEmbedder` `"
      << model << "`.\n\n" << in.labels.size() << " photos listed in `LABELS.csv`: "
      << listed[PhotoRole::kReference] << " single-person photos in identity folders (enrolable), "
@@ -286,7 +286,7 @@ int main(int argc, char** argv) {
   if (!labels.ok()) return fail(labels.status());
   auto embedder = pg::MakeDlibFaceEmbedder(models);
   if (!embedder.ok()) return fail(embedder.status());
-  auto detector = pg::MakeDlibHogDetector(defaults.hog_upsample, defaults.hog_upsample_max_side);
+  auto detector = pg::MakeDlibHogDetector(defaults.detector.hog_upsample, defaults.detector.hog_upsample_max_side);
 
   Input in;
   in.labels = std::move(*labels);

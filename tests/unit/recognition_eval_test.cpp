@@ -195,7 +195,7 @@ TEST_CASE("measured thresholds: no opted-out face comes out no_match, FMR at mat
   auto embedder = pg::MakeDlibFaceEmbedder(models);
   REQUIRE(embedder.ok());
   const pg::Options o;
-  auto detector = pg::MakeDlibHogDetector(o.hog_upsample, o.hog_upsample_max_side);
+  auto detector = pg::MakeDlibHogDetector(o.detector.hog_upsample, o.detector.hog_upsample_max_side);
   auto labels = pg::ParseIdentityLabels(pg::testing::ReadText(ids + "/LABELS.csv"));
   REQUIRE(labels.ok());
   pg::RealFileSystem fs;
