@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "faces/blazeface_detector.h"
 #include "faces/ensemble_detector.h"
+#include "faces/ssd_mobilenet_detector.h"
 #include "faces/tiled_detector.h"
 
 namespace pg {
@@ -26,11 +28,18 @@ Result<std::unique_ptr<FaceDetector>> MakeHog(const DetectorConfig& c, const std
   return MakeDlibHogDetector(c.hog_upsample, c.hog_upsample_max_side);
 }
 
-/// One row per detector. A CNN detector is a row such as
-///   {"ssd", 512, [](const DetectorConfig& c, const std::string& dir) {
-///      return MakeSsdMobilenetDetector(dir, c.min_score); }},
+Result<std::unique_ptr<FaceDetector>> MakeSsd(const DetectorConfig& c, const std::string& dir) {
+  return MakeSsdMobilenetDetector(dir, c.min_score);
+}
+
+Result<std::unique_ptr<FaceDetector>> MakeBlazeFace(const DetectorConfig& c, const std::string& dir) {
+  return MakeBlazeFaceDetector(dir, BlazeFaceModel::kBackRange256, c.min_score);
+}
+
 const DetectorKind kKinds[] = {
     {"hog", kHogTileSide, MakeHog},
+    {"ssd", 512, MakeSsd},              // SSD MobileNetV1 (face-api), 512 px input
+    {"blazeface", 256, MakeBlazeFace},  // MediaPipe BlazeFace back-camera model, 256 px input
 };
 
 const DetectorKind* FindKind(const std::string& name) {
