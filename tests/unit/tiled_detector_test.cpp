@@ -224,12 +224,36 @@ TEST_CASE("a face cut by a tile edge is reported once with its full box", "[tili
 
   auto faces = (*made)->Detect(img);
   REQUIRE(faces.ok());
-  CHECK(calls == static_cast<int>(plan.tiles.size()));
+  CHECK(calls == static_cast<int>(plan.tiles.size()) + 1);  // + the close-up pass
   REQUIRE(faces->size() == 3);
   CHECK(WorstSideError(*faces, across_edge) <= 1);
   CHECK(WorstSideError(*faces, across_corner) <= 1);
   CHECK(WorstSideError(*faces, large) <= 600 / 64);  // found at scale ~1/8: a few px off
   for (const auto& f : *faces) CHECK(f.detector == "red");
+}
+
+TEST_CASE("a face filling the frame is found by the close-up pass", "[tiling]") {
+  // Like SSD MobileNetV1: blind to a face wider than half of the pixels it is given.
+  auto inner = RedSquareDetector(16);
+  auto sees = inner->detect_fn;
+  inner->detect_fn = [sees](const cv::Mat& bgr) {
+    std::vector<pg::FaceFact> kept;
+    for (const auto& f : sees(bgr))
+      if (f.box.w <= bgr.cols / 2) kept.push_back(f);
+    return kept;
+  };
+  pg::TilingParams p;
+  p.tile_side = 512;
+  p.min_face_px = 20;
+  auto made = pg::MakeTiledDetector(std::move(inner), p);
+  REQUIRE(made.ok());
+  cv::Mat img = WhiteCanvas(300, 400);
+  const cv::Rect face(20, 40, 260, 300);  // 87 % of the width
+  DrawFace(&img, face);
+  auto faces = (*made)->Detect(img);
+  REQUIRE(faces.ok());
+  REQUIRE(faces->size() == 1);
+  CHECK(WorstSideError(*faces, face) <= 2);  // found at 256/400 scale: a pixel or two off
 }
 
 TEST_CASE("tiling finds faces the inner misses on the whole image, at the scale asked for", "[tiling]") {
