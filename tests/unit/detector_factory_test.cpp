@@ -1,6 +1,8 @@
 // MakeFaceDetector and ParseDetectorSpec: names, errors, tiling on and off.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "faces/detector_factory.h"
 #include "test_util.h"
 
@@ -55,4 +57,23 @@ TEST_CASE("a smallest face hog cannot reach is refused, not silently missed", "[
   REQUIRE_FALSE(det.ok());
   CHECK(det.status().code() == pg::Code::kConfig);
   CHECK_THAT(det.status().message(), Catch::Contains("under 20 px") && Catch::Contains("12 px"));
+}
+
+TEST_CASE("a CNN detector whose model files are missing is a config error, never fewer detectors",
+          "[detector-factory]") {
+  // The committed manifest.txt without the (git-ignored) weights: a fresh clone before set-up.
+  pg::testing::TempDir empty;
+  std::filesystem::copy_file(std::string(PG_MODELS_DIR) + "/manifest.txt", empty.path() + "/manifest.txt");
+  for (const char* spec : {"ssd", "blazeface", "hog+ssd", "ssd+blazeface"}) {
+    INFO(spec);
+    for (bool tiling : {true, false}) {
+      pg::DetectorConfig c;
+      c.spec = spec;
+      c.tiling = tiling;
+      auto made = pg::MakeFaceDetector(c, empty.path());
+      REQUIRE_FALSE(made.ok());
+      CHECK(made.status().code() == pg::Code::kConfig);
+      CHECK_THAT(made.status().message(), Catch::Contains("tools/fetch-models"));
+    }
+  }
 }
