@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_util.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -184,7 +186,8 @@ Bytes EncodeHeif(const cv::Mat& bgr, heif_orientation orientation = heif_orienta
 // ---- TIFF writer (libtiff) via a temporary file, with an Orientation tag ----
 
 Bytes EncodeTiff(const cv::Mat& bgr, int orientation) {
-  const auto path = std::filesystem::temp_directory_path() / "pg_decode_test_orient.tif";
+  const pg::testing::TempDir dir;  // own folder: suites running side by side do not collide
+  const auto path = std::filesystem::path(dir.path()) / "orient.tif";
   TIFF* tif = TIFFOpen(path.c_str(), "w");
   REQUIRE(tif != nullptr);
   TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(bgr.cols));
@@ -199,9 +202,7 @@ Bytes EncodeTiff(const cv::Mat& bgr, int orientation) {
   cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
   for (int y = 0; y < rgb.rows; ++y) REQUIRE(TIFFWriteScanline(tif, rgb.ptr(y), static_cast<std::uint32_t>(y), 0) == 1);
   TIFFClose(tif);
-  Bytes out = ReadFile(path);
-  std::filesystem::remove(path);
-  return out;
+  return ReadFile(path);
 }
 
 // ---- Animated WebP writer (libwebpmux): frame colours in order ----
