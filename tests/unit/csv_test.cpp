@@ -68,7 +68,7 @@ TEST_CASE("text after a closing quote is an error naming the line", "[csv]") {
   CHECK(rows.status().message().rfind("line 2: unexpected character after closing quote", 0) == 0);
 }
 
-TEST_CASE("final line break is optional; blank lines and trailing commas are kept", "[csv]") {
+TEST_CASE("final line break is optional, blank lines and trailing commas are kept", "[csv]") {
   auto no_newline = MustParse("a,b\n1,2");
   REQUIRE(no_newline.size() == 2);
   CHECK(no_newline[1].fields == std::vector<std::string>{"1", "2"});

@@ -717,7 +717,7 @@ TEST_CASE("orientation test files decode wide or tall as their EXIF orientation 
   }
 }
 
-TEST_CASE("a real iPhone HEIC decodes; a DNG is refused rather than judged by its preview", "[decode][testdata]") {
+TEST_CASE("a real iPhone HEIC decodes, a DNG is refused rather than judged by its preview", "[decode][testdata]") {
   const std::filesystem::path root(PG_TESTDATA_DIR);
   const Bytes heic = ReadFile(root / "detection/negatives/IMG_3578.heic");
   REQUIRE(SniffFormat(heic) == ImageFormat::kHeif);

@@ -21,7 +21,7 @@ TEST_CASE("IoU of identical, disjoint, half-overlapping and empty boxes", "[dete
   CHECK(pg::IntersectionOverUnion({0, 0, 0, 10}, {0, 0, 10, 10}) == 0.0);
 }
 
-TEST_CASE("the highest-scoring detection takes a face; a duplicate is a false positive", "[detection-metrics]") {
+TEST_CASE("the highest-scoring detection takes a face, a duplicate is a false positive", "[detection-metrics]") {
   const std::vector<pg::TruthBox> truth = {{{100, 100, 40, 40}, false}, {{300, 100, 40, 40}, false}};
   const std::vector<pg::FaceFact> dets = {Det(102, 101, 40, 40, 0.6), Det(98, 99, 42, 42, 0.9),
                                           Det(600, 600, 40, 40, 0.95)};

@@ -135,7 +135,7 @@ TEST_CASE_METHOD(MatcherFixture, "an embedder failure is passed on, not taken fo
   CHECK_THAT(r.status().message(), Catch::Contains("no landmarks"));
 }
 
-TEST_CASE_METHOD(MatcherFixture, "expired references are refused and reported; one fresh reference is enough",
+TEST_CASE_METHOD(MatcherFixture, "expired references are refused and reported, one fresh reference is enough",
                  "[face_matcher]") {
   Enrol("S1", 0.0, "2026-06-30");   // expired: S1 opted out
   Enrol("S2", 3.0, "2026-06-30");   // expired: S2 not opted out

@@ -33,7 +33,7 @@ TEST_CASE("boxes that only touch, are apart or are empty do not overlap", "[merg
   CHECK(pg::OverlapOfSmaller({0, 0, 10, 10}, {2, 2, 0, 5}) == 0.0);
 }
 
-TEST_CASE("a box nested in another is one face; the higher score's box and score are kept", "[merge]") {
+TEST_CASE("a box nested in another is one face, the higher score's box and score are kept", "[merge]") {
   auto merged = pg::MergeFaces({Face(0, 0, 100, 100, 0.5, "ssd"), Face(10, 10, 20, 20, 0.9, "hog")});
   REQUIRE(merged.size() == 1);
   CHECK(SameBox(merged[0].box, {10, 10, 20, 20}));

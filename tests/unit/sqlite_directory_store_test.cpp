@@ -364,7 +364,7 @@ TEST_CASE("descriptors of an unknown student, or malformed ones, are refused and
   CHECK(*count == 0);
 }
 
-TEST_CASE("purging descriptors: all, or one student's; students stay; no trace in the file",
+TEST_CASE("purging descriptors: all, or one student's, students stay, no trace in the file",
           "[directory][enrolment]") {
   TempDir tmp;
   const std::string path = tmp / "directory.db";
