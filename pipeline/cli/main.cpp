@@ -73,6 +73,12 @@ struct DetectorFlags {
   }
 };
 
+/// A detector's model file could not be loaded: say the way out that needs no model.
+pg::Status WithDetectorHint(const pg::Status& s) {
+  if (s.code() != pg::Code::kConfig || s.message().find("tools/fetch-models") == std::string::npos) return s;
+  return pg::Status::Config(s.message() + " (or choose --detector hog, built in, which finds fewer faces)");
+}
+
 void AddDetectorFlags(CLI::App* cmd, DetectorFlags* f) {
   std::string names;
   for (const auto& n : pg::DetectorNames()) names += (names.empty() ? "" : ", ") + n;
@@ -193,7 +199,7 @@ pg::Status BuildGate(const GateFlags& f, Gate* g) {
   opt.models_dir = f.models.empty() ? DefaultModelsDir() : f.models;
   opt.detector = f.detector.Config();
   auto detector = pg::MakeFaceDetector(opt.detector, opt.models_dir);
-  if (!detector.ok()) return detector.status();
+  if (!detector.ok()) return WithDetectorHint(detector.status());
   g->detector = std::move(*detector);
   std::string db = f.db;
   if (db.empty() && fs::exists(DefaultDbPath())) db = DefaultDbPath();
@@ -371,7 +377,7 @@ int RunEnroll(const EnrollFlags& f) {
   auto embedder = LoadEmbedder(f.models, /*gate=*/false);
   if (!embedder.ok()) return Fail(embedder.status());
   auto detector = pg::MakeFaceDetector(f.detector.Config(), f.models.empty() ? DefaultModelsDir() : f.models);
-  if (!detector.ok()) return Fail(detector.status());
+  if (!detector.ok()) return Fail(WithDetectorHint(detector.status()));
   pg::RealFileSystem fsys;
   pg::SystemClock clock;
   pg::EnrolOptions options;

@@ -28,7 +28,8 @@ Result<Bytes> ReadVerifiedModel(const std::string& models_dir, const std::string
   const std::string path = models_dir + "/" + name;
   Bytes manifest;
   if (!ReadFile(manifest_path, &manifest)) {
-    return Status::Config(manifest_path + ": missing (it lists the model checksums)");
+    return Status::Config(manifest_path + ": missing (it lists the model checksums; --models must "
+                          "name the models/ folder, filled by tools/fetch-models)");
   }
   std::istringstream lines(std::string(manifest.begin(), manifest.end()));
   std::string line, expected;

@@ -87,7 +87,7 @@ TEST_CASE_METHOD(CliFixture, "directory import maps a SIS export's column names"
   CHECK_THAT(r.out, Catch::Contains("loaded 1"));
 }
 
-TEST_CASE_METHOD(CliFixture, "check: clean photo publishes; --json gives the item report", "[cli]") {
+TEST_CASE_METHOD(CliFixture, "check: clean photo publishes, --json gives the item report", "[cli]") {
   WriteBytes(dir / "garden.png", Encode(DrawScene(), ".png"));
   auto human = Run("check --no-recognition " + Quote(dir / "garden.png") + " --db " + Quote(db));
   CHECK(human.exit_code == 0);
@@ -228,7 +228,7 @@ TEST_CASE("check blocks an opted-out student named on a real face photo", "[cli]
   CHECK(r.exit_code == 2);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["faces"].size() >= 1);
-  CHECK(j["faces"][0]["detector"] == "dlib-hog");
+  CHECK(j["faces"][0]["detector"] == "ssd-mobilenetv1");  // the default detector
   CHECK(j["reasons"][0]["code"] == "opted_out_name_with_photo");
   auto plain = CliFixture::Run("check --no-recognition " + Quote(photo) + " --db " + Quote(db) + " --json");
   CHECK(plain.exit_code == 1);
@@ -347,20 +347,25 @@ TEST_CASE("strip publishes HEIC as JPEG by default, PNG on request", "[cli][test
 TEST_CASE_METHOD(CliFixture, "recognition on without its model files is exit 78 naming the way out",
                  "[cli][enrolment]") {
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
-  auto r = Run("check " + Quote(dir / "a.png") + " --db " + Quote(db) + " --models " +
+  auto r = Run("check " + Quote(dir / "a.png") + " --db " + Quote(db) + " --detector hog --models " +
                Quote(dir / "no-models"));
   CHECK(r.exit_code == 78);
   CHECK_THAT(r.out, Catch::Contains("no-models") && Catch::Contains("--no-recognition"));
-  auto e = Run("directory enroll --db " + Quote(db) + " --models " + Quote(dir / "no-models"));
+  // The default detector (SSD) needs its weights too, and says what needs none.
+  auto d = Run("check " + Quote(dir / "a.png") + " --db " + Quote(db) + " --no-recognition --models " +
+               Quote(dir / "no-models"));
+  CHECK(d.exit_code == 78);
+  CHECK_THAT(d.out, Catch::Contains("tools/fetch-models") && Catch::Contains("--detector hog"));
+  auto e = Run("directory enroll --db " + Quote(db) + " --detector hog --models " + Quote(dir / "no-models"));
   CHECK(e.exit_code == 78);
   CHECK_THAT(e.out, Catch::Contains("no-models"));
 }
 
-TEST_CASE_METHOD(CliFixture, "with recognition off no model is needed and the report says so",
+TEST_CASE_METHOD(CliFixture, "with recognition off and HOG detection no model is needed and the report says so",
                  "[cli][enrolment]") {
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   auto r = Run("run " + Quote(dir / "in") + " --out " + Quote(dir / "out") + " --db " + Quote(db) +
-               " --no-recognition --models " + Quote(dir / "no-models"));
+               " --no-recognition --detector hog --models " + Quote(dir / "no-models"));
   CHECK(r.exit_code == 0);
   auto j = nlohmann::json::parse(ReadText(dir / "out/report.json"));
   CHECK(j["summary"]["face_recognition"] == false);
@@ -487,13 +492,13 @@ TEST_CASE_METHOD(CliFixture, "an unknown --detector is exit 64 with a message li
   CHECK(Run("check --no-recognition --min-face 0 " + Quote(dir / "a.png")).exit_code == 64);
 }
 
-TEST_CASE_METHOD(CliFixture, "the report names the detector config; --no-tiling is plain HOG as before",
+TEST_CASE_METHOD(CliFixture, "the report names the detector config, and --detector hog --no-tiling is plain HOG as before",
                  "[cli][detector]") {
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   auto tiled = Run("run --no-recognition " + Quote(dir / "in") + " --out " + Quote(dir / "tiled") + " --db " + Quote(db));
   CHECK(tiled.exit_code == 0);
   auto j = nlohmann::json::parse(ReadText(dir / "tiled/report.json"));
-  CHECK(j["summary"]["face_detector"] == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");
+  CHECK(j["summary"]["face_detector"] == "ssd-mobilenetv1 tiled (512 px tiles, faces >= 20 px)");
   CHECK(j["items"][0]["verdict"] == "publish");
 
   auto plain = Run("run --no-recognition --detector hog --no-tiling " + Quote(dir / "in") + " --out " +
@@ -507,14 +512,17 @@ TEST_CASE_METHOD(CliFixture, "the report names the detector config; --no-tiling 
                     " --db " + Quote(db));
   CHECK(bigger.exit_code == 0);
   j = nlohmann::json::parse(ReadText(dir / "big/report.json"));
-  CHECK(j["summary"]["face_detector"] == "dlib-hog tiled (1200 px tiles, faces >= 48 px)");
+  CHECK(j["summary"]["face_detector"] == "ssd-mobilenetv1 tiled (512 px tiles, faces >= 48 px)");
 }
 
 TEST_CASE_METHOD(CliFixture, "a --min-face the detector cannot reach is exit 78, not fewer faces", "[cli][detector]") {
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
-  auto r = Run("check --no-recognition --min-face 10 " + Quote(dir / "a.png") + " --db " + Quote(db));
+  auto r = Run("check --no-recognition --detector hog --min-face 10 " + Quote(dir / "a.png") + " --db " + Quote(db));
   CHECK(r.exit_code == 78);
   CHECK_THAT(r.out, Catch::Contains("cannot find faces under 20 px"));
+  auto ssd = Run("check --no-recognition --min-face 10 " + Quote(dir / "a.png") + " --db " + Quote(db));
+  CHECK(ssd.exit_code == 78);
+  CHECK_THAT(ssd.out, Catch::Contains("ssd-mobilenetv1 cannot find faces under 12 px"));
   // Without tiling the smallest face is the detector's own; nothing to refuse.
   CHECK(Run("check --no-recognition --no-tiling --min-face 10 " + Quote(dir / "a.png") + " --db " + Quote(db))
             .exit_code == 0);
@@ -527,7 +535,7 @@ TEST_CASE_METHOD(CliFixture, "tiled and untiled HOG find the same face on a port
     REQUIRE(r.exit_code == 1);
     return nlohmann::json::parse(r.out)["faces"];
   };
-  auto tiled = faces(""), plain = faces("--no-tiling");
+  auto tiled = faces("--detector hog"), plain = faces("--detector hog --no-tiling");
   REQUIRE(tiled.size() == 1);
   REQUIRE(plain.size() == 1);
   CHECK(tiled[0]["detector"] == "dlib-hog");

@@ -6,6 +6,11 @@
 #include "faces/detector_factory.h"
 #include "test_util.h"
 
+TEST_CASE("the default detector is the tiled SSD the evaluation chose", "[detector-factory]") {
+  CHECK(pg::DetectorConfig().spec == "ssd");
+  CHECK(pg::DetectorConfig().tiling);
+}
+
 TEST_CASE("the factory knows hog and lists its names", "[detector-factory]") {
   auto names = pg::DetectorNames();
   CHECK(std::find(names.begin(), names.end(), "hog") != names.end());
@@ -32,6 +37,7 @@ TEST_CASE("a bad detector spec is a config error that lists the valid names", "[
 
 TEST_CASE("hog without tiling is the plain HOG detector", "[detector-factory]") {
   pg::DetectorConfig c;
+  c.spec = "hog";
   c.tiling = false;
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE(det.ok());
@@ -40,7 +46,8 @@ TEST_CASE("hog without tiling is the plain HOG detector", "[detector-factory]") 
 }
 
 TEST_CASE("hog tiled names the whole config and reaches the smallest face asked for", "[detector-factory]") {
-  pg::DetectorConfig c;  // defaults: hog, tiled, 20 px
+  pg::DetectorConfig c;  // defaults: tiled, 20 px
+  c.spec = "hog";
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE(det.ok());
   CHECK((*det)->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");
@@ -52,6 +59,7 @@ TEST_CASE("hog tiled names the whole config and reaches the smallest face asked 
 
 TEST_CASE("a smallest face hog cannot reach is refused, not silently missed", "[detector-factory]") {
   pg::DetectorConfig c;
+  c.spec = "hog";
   c.min_face_px = 12;
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE_FALSE(det.ok());

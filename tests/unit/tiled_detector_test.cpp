@@ -125,6 +125,7 @@ Score Evaluate(const std::vector<pg::FaceFact>& faces, const std::vector<pg::Box
 
 std::unique_ptr<pg::FaceDetector> Hog(bool tiled) {
   pg::DetectorConfig c;
+  c.spec = "hog";
   c.tiling = tiled;
   auto made = pg::MakeFaceDetector(c, "");
   REQUIRE(made.ok());
