@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "decode/decode_formats.h"
+#include "decode/png_source.h"
 
 namespace pg {
 namespace {
@@ -85,25 +86,7 @@ Result<cv::Mat> DecodeJpeg(const Bytes& data) {
 
 // ---- PNG (libpng) -----------------------------------------------------------------------
 
-struct PngSource {
-  const Bytes* data = nullptr;
-  std::size_t pos = 0;
-  std::string error;
-};
-
-[[noreturn]] void OnPngError(png_structp png, png_const_charp msg) {
-  static_cast<PngSource*>(png_get_error_ptr(png))->error = msg;
-  png_longjmp(png, 1);
-}
-
-void OnPngWarning(png_structp, png_const_charp) {}  // benign (e.g. a known-bad sRGB profile)
-
-void OnPngRead(png_structp png, png_bytep out, png_size_t length) {
-  auto* src = static_cast<PngSource*>(png_get_io_ptr(png));
-  if (length > src->data->size() - src->pos) png_error(png, "file is truncated (read beyond end of data)");
-  std::memcpy(out, src->data->data() + src->pos, length);
-  src->pos += length;
-}
+using png_io::PngSource;
 
 // Runs libpng up to the end of the file. Only trivially destructible locals live in this
 // frame, so libpng's longjmp on error skips no destructor. Returns false on a libpng error.
@@ -154,14 +137,14 @@ Result<Dimensions> PngDimensions(const Bytes& data) {
 // ends before IEND are all errors.
 Result<cv::Mat> DecodePng(const Bytes& data) {
   PngSource source{&data, 0, {}};
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &source, OnPngError, OnPngWarning);
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &source, png_io::OnError, png_io::OnWarning);
   if (png == nullptr) return Status::Internal("libpng: cannot create a read struct");
   png_infop info = png_create_info_struct(png);
   if (info == nullptr) {
     png_destroy_read_struct(&png, nullptr, nullptr);
     return Status::Internal("libpng: cannot create an info struct");
   }
-  png_set_read_fn(png, &source, OnPngRead);
+  png_set_read_fn(png, &source, png_io::OnRead);
   png_set_crc_action(png, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
   cv::Mat bgra;
   std::vector<png_bytep> rows;

@@ -9,29 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "decode/png_source.h"
+
 namespace pg {
 namespace {
 
-struct PngSource {
-  const Bytes* data = nullptr;
-  std::size_t pos = 0;
-  char error[200] = {0};
-};
-
-[[noreturn]] void OnPngError(png_structp png, png_const_charp msg) {
-  auto* src = static_cast<PngSource*>(png_get_error_ptr(png));
-  std::snprintf(src->error, sizeof(src->error), "%s", msg);
-  png_longjmp(png, 1);
-}
-
-void OnPngWarning(png_structp, png_const_charp) {}
-
-void OnPngRead(png_structp png, png_bytep out, png_size_t length) {
-  auto* src = static_cast<PngSource*>(png_get_io_ptr(png));
-  if (length > src->data->size() - src->pos) png_error(png, "file is truncated");
-  std::memcpy(out, src->data->data() + src->pos, length);
-  src->pos += length;
-}
+using png_io::PngSource;
 
 /// Runs libpng over the whole file into *pixels. Only trivially destructible locals live in
 /// this frame, so libpng's longjmp skips no destructor. False on a libpng error.
@@ -71,14 +54,14 @@ Result<cv::Mat> DecodePngExact(const Bytes& png_bytes) {
   PngSource source;
   source.data = &png_bytes;
   png_structp png =
-      png_create_read_struct(PNG_LIBPNG_VER_STRING, &source, OnPngError, OnPngWarning);
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, &source, png_io::OnError, png_io::OnWarning);
   if (png == nullptr) return Status::Internal("libpng: cannot create a read struct");
   png_infop info = png_create_info_struct(png);
   if (info == nullptr) {
     png_destroy_read_struct(&png, nullptr, nullptr);
     return Status::Internal("libpng: cannot create an info struct");
   }
-  png_set_read_fn(png, &source, OnPngRead);
+  png_set_read_fn(png, &source, png_io::OnRead);
   png_set_crc_action(png, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
   cv::Mat pixels;
   std::vector<png_bytep> rows;
