@@ -134,7 +134,18 @@ Result<SanitizedOutput> SanitizePng(const Bytes& original, int orientation,
   Result<Bytes> encoded =
       EncodePng(ApplyOrientation(*exact, orientation), ExtractIcc(original, ImageFormat::kPng));
   if (!encoded.ok()) return encoded.status();
-  return Output(std::move(*encoded), ImageFormat::kPng, ".png", true);
+  // The colour and density chunks travel as they were, right after IHDR (all of them precede
+  // PLTE and IDAT). sBIT and bKGD are not carried: they depend on the original's colour type.
+  Bytes& png = *encoded;
+  std::size_t at = 33;  // 8-byte signature + 25-byte IHDR
+  for (const PngChunk& c : s.chunks) {
+    if (c.type != "sRGB" && c.type != "gAMA" && c.type != "cHRM" && c.type != "pHYs") continue;
+    png.insert(png.begin() + static_cast<std::ptrdiff_t>(at),
+               original.begin() + static_cast<std::ptrdiff_t>(c.offset),
+               original.begin() + static_cast<std::ptrdiff_t>(c.offset + c.total_size()));
+    at += c.total_size();
+  }
+  return Output(std::move(png), ImageFormat::kPng, ".png", true);
 }
 
 Result<SanitizedOutput> SanitizeWebp(const Bytes& original, int orientation,

@@ -411,6 +411,38 @@ TEST_CASE("a PNG with eXIf orientation is re-encoded losslessly the right way up
   CHECK(pg::VerifySanitized(*out, 11, 21, icc).ok());
 }
 
+TEST_CASE("a turned PNG keeps its gAMA, cHRM and pHYs chunks byte for byte", "[metadata]") {
+  const cv::Mat img = Picture(21, 11);
+  auto exif = pg::BuildExifApp1Payload(Exif(6));
+  REQUIRE(exif.ok());
+  const pg::Bytes gama = {0x00, 0x00, 0xB1, 0x8F};                      // 1/2.2
+  const pg::Bytes phys = {0, 0, 0x0B, 0x13, 0, 0, 0x0B, 0x13, 1};       // 72 dpi
+  pg::Bytes chrm(32);
+  for (size_t i = 0; i < chrm.size(); ++i) chrm[i] = static_cast<std::uint8_t>(i * 7);
+  auto png = pg::InsertPngChunk(Encode(".png", img), "eXIf", pg::Bytes(exif->begin() + 6, exif->end()));
+  REQUIRE(png.ok());
+  for (const auto& [type, data] : {std::pair<const char*, pg::Bytes>{"gAMA", gama}, {"cHRM", chrm}, {"pHYs", phys}}) {
+    png = pg::InsertPngChunk(*png, type, data);
+    REQUIRE(png.ok());
+  }
+  auto out = pg::Sanitize(*png, pg::ImageFormat::kPng, 6, Orient(img, 6), nullptr);
+  REQUIRE(out.ok());
+  CHECK(out->reencoded);
+  pg::PngStructure s;
+  REQUIRE(pg::ParsePng(out->bytes, &s).ok());
+  auto data_of = [&](const std::string& type) {
+    for (const auto& c : s.chunks)
+      if (c.type == type) return pg::Bytes(out->bytes.begin() + c.data_offset, out->bytes.begin() + c.data_offset + c.data_size);
+    return pg::Bytes();
+  };
+  CHECK(data_of("gAMA") == gama);
+  CHECK(data_of("cHRM") == chrm);
+  CHECK(data_of("pHYs") == phys);
+  CHECK(data_of("eXIf").empty());
+  CHECK(cv::norm(Decode(out->bytes), Orient(img, 6), cv::NORM_INF) == 0);
+  CHECK(pg::VerifySanitized(*out, 11, 21, {}).ok());
+}
+
 TEST_CASE("a turned PNG keeps its 16-bit depth, its alpha and the colours under it",
           "[metadata]") {
   auto exif = pg::BuildExifApp1Payload(Exif(6));
