@@ -13,8 +13,8 @@
 //  - Levels: level 0 at s, each next level at half the scale (or at 1, the original, when
 //    halving would skip it), the last one the whole image in one tile at scale <= 1: the
 //    untiled pass, so tiling never loses a face it finds. A face is looked for whole at the
-//    level where it measures m..2m px. A last "close-up" pass puts the whole image, at half
-//    the tile side, on a grey tile: a face filling the frame then fills at most half the
+//    level where it measures m..2m px. A last "close-up" pass puts the whole image, at a third of
+//    the tile side, on a grey tile: a face filling the frame then fills at most a third of the
 //    input (SSD misses most frame-filling faces otherwise).
 //  - Overlap O >= 2 * 1.25 * m + 2 * kTileEdgeMargin tile px. Any stretch of O px lies
 //    inside some tile, so a face of up to 2.5 m px is whole, clear of the edge margin, in

@@ -254,7 +254,7 @@ TEST_CASE("a face filling the frame is found by the close-up pass", "[tiling]") 
   auto faces = (*made)->Detect(img);
   REQUIRE(faces.ok());
   REQUIRE(faces->size() == 1);
-  CHECK(WorstSideError(*faces, face) <= 2);  // found at 256/400 scale: a pixel or two off
+  CHECK(WorstSideError(*faces, face) <= 3);  // found at 170/400 scale: a few px off
 }
 
 TEST_CASE("tiling finds faces the inner misses on the whole image, at the scale asked for", "[tiling]") {
