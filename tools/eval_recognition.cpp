@@ -18,6 +18,7 @@
 
 #include "core/exit_codes.h"
 #include "core/options.h"
+#include "faces/detector_factory.h"
 #include "faces/face_detector.h"
 #include "faces/face_embedder.h"
 #include "faces/match_metrics.h"
@@ -266,6 +267,10 @@ int main(int argc, char** argv) {
   app.add_option("--match", match, "match threshold to evaluate (default: Options)");
   app.add_option("--uncertain", uncertain, "uncertain threshold to evaluate (default: Options)");
   app.add_option("--min-face-px", min_face, "minimum face size to evaluate (default: Options)");
+  std::string detector_spec = "hog";
+  app.add_option("--detector", detector_spec,
+                 "face detector for the photos (as `check --detector`; default hog, untiled, with "
+                 "the gate's HOG settings: the path the thresholds were measured on)");
   app.add_option("--sizes", sizes, "face sizes (shorter side, px) for the small-face table")->delimiter(',');
   CLI11_PARSE(app, argc, argv);
   if (!(match > 0 && match <= uncertain) || sizes.empty() ||
@@ -286,7 +291,12 @@ int main(int argc, char** argv) {
   if (!labels.ok()) return fail(labels.status());
   auto embedder = pg::MakeDlibFaceEmbedder(models);
   if (!embedder.ok()) return fail(embedder.status());
-  auto detector = pg::MakeDlibHogDetector(defaults.detector.hog_upsample, defaults.detector.hog_upsample_max_side);
+  pg::DetectorConfig detector_config = defaults.detector;
+  detector_config.spec = detector_spec;
+  detector_config.tiling = detector_spec != "hog";
+  auto made = pg::MakeFaceDetector(detector_config, models);
+  if (!made.ok()) return fail(made.status());
+  std::unique_ptr<pg::FaceDetector> detector = std::move(*made);
 
   Input in;
   in.labels = std::move(*labels);
