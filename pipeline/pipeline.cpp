@@ -99,9 +99,7 @@ void Pipeline::RecogniseFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, siz
       face.match = std::move(*match);
     } else {
       rec->problems.push_back({"face_recognition_failed",
-                               "face " + std::to_string(face.box.w) + "x" + std::to_string(face.box.h) +
-                                   " at (" + std::to_string(face.box.x) + "," +
-                                   std::to_string(face.box.y) + "): " + match.status().message()});
+                               "face " + BoxText(face.box) + ": " + match.status().message()});
     }
   }
 }

@@ -126,10 +126,11 @@ int main(int argc, char** argv) {
       backgrounds.push_back(n);
   const std::vector<pg::EvalImage> group =
       pg::ComposeScenes(*patches, backgrounds, scenes, 4000, 3000, faces_per_scene, 30, 300, seed);
-  std::vector<pg::EvalImage> turned, empty12;
+  std::vector<pg::EvalImage> turned;
   for (const auto& s : group) turned.push_back(pg::RotateClockwise(s));
-  for (const auto& b : pg::ComposeScenes(*patches, backgrounds, int(backgrounds.size()), 4000, 3000, 0, 30, 300, seed))
-    empty12.push_back(b);
+  // The backgrounds at 12 MP with no face pasted: negatives at the size the tiles see.
+  const std::vector<pg::EvalImage> empty12 =
+      pg::ComposeScenes(*patches, backgrounds, int(backgrounds.size()), 4000, 3000, 0, 30, 300, seed);
   std::cerr << "data: " << dlib_faces->size() << " dlib_faces photos, " << group.size() << " scenes from "
             << patches->size() << " identity photos (" << skipped << " without a HOG face skipped), "
             << negatives->size() << " negatives, " << empty12.size() << " empty 12 MP backgrounds\n";

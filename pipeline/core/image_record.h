@@ -49,6 +49,9 @@ struct Box {
   int x = 0, y = 0, w = 0, h = 0;
 };
 
+/// "WxH at (x,y)", as reports and messages name a face.
+std::string BoxText(const Box& b);
+
 /// Result of matching one face against enrolled students (recognition; later issue).
 struct FaceMatch {
   std::string status;      ///< opted_out | matched | uncertain | no_match | too_small

@@ -6,6 +6,11 @@
 
 namespace pg {
 
+std::string BoxText(const Box& b) {
+  return std::to_string(b.w) + "x" + std::to_string(b.h) + " at (" + std::to_string(b.x) + "," +
+         std::to_string(b.y) + ")";
+}
+
 const char* ItemKindName(ItemKind k) {
   return k == ItemKind::kStudentWork ? "student-work" : "photo";
 }

@@ -28,11 +28,6 @@ double ThreadCpuMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-std::string BoxText(const Box& b) {
-  return std::to_string(b.w) + "x" + std::to_string(b.h) + " at (" + std::to_string(b.x) + "," +
-         std::to_string(b.y) + ")";
-}
-
 std::string Dist(double d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", d);

@@ -21,12 +21,7 @@ using png_io::PngSource;
 bool RunPng(png_structp png, png_infop info, cv::Mat* pixels, std::vector<png_bytep>* rows) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_read_info(png, info);
-  const int color_type = png_get_color_type(png, info);
-  if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
-  if (color_type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8) {
-    png_set_expand_gray_1_2_4_to_8(png);
-  }
-  if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+  png_io::ExpandToWholeSamples(png, info);
   if (png_get_bit_depth(png, info) == 16 && std::endian::native == std::endian::little) {
     png_set_swap(png);  // PNG stores 16-bit samples big-endian; cv::Mat holds native ones
   }

@@ -16,11 +16,6 @@ constexpr size_t kMaxListed = 8;  // boxes / ids listed in one evidence value
 
 using Evidence = std::vector<std::pair<std::string, std::string>>;
 
-std::string BoxText(const Box& b) {
-  return std::to_string(b.w) + "x" + std::to_string(b.h) + " at (" + std::to_string(b.x) + "," +
-         std::to_string(b.y) + ")";
-}
-
 std::string Num(double d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", d);
