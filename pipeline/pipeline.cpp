@@ -94,12 +94,13 @@ void Pipeline::RecogniseFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, siz
                               ImageRecord* rec) {
   for (size_t i = 0; i < rec->faces.size(); ++i) {
     FaceFact& face = rec->faces[i];
-    auto match = matcher_->Recognise(*deps_.embedder, i < visible ? bgr : hidden_bgr, face.box);
+    // A face found in the photo turned is embedded turned upright (a crop, not the photo).
+    auto match = matcher_->RecogniseFace(*deps_.embedder, i < visible ? bgr : hidden_bgr, face);
     if (match.ok()) {
       face.match = std::move(*match);
     } else {
       rec->problems.push_back({"face_recognition_failed",
-                               "face " + BoxText(face.box) + ": " + match.status().message()});
+                               "face " + FaceText(face) + ": " + match.status().message()});
     }
   }
 }

@@ -6,7 +6,10 @@
 //              known places and sizes (30-300 px), the same scenes turned 90 degrees,
 //              detection/negatives (no human faces) and the 12 MP backgrounds without faces
 //   metrics    recall per face-size bucket at IoU >= 0.3, precision, false positives per
-//              negative image, ms per 12 MP scene with 1 and 2 OpenCV threads
+//              negative image, ms per 12 MP scene with 1 and 2 OpenCV threads; with rotations
+//              (spec suffix @rotations=off|auto|all, @probe=N), the full and probe passes per
+//              upright and per turned scene, and the share of turned faces found in the turn
+//              that rights them
 // Third-party photos are read in place from the shared testdata folder, never copied.
 #include <chrono>
 #include <fstream>
@@ -19,12 +22,15 @@
 
 #include "detection_scenes.h"
 #include "faces/detector_factory.h"
+#include "faces/quarter_turn_detector.h"
 
 namespace {
 
 struct Tally {
   std::vector<pg::SizeBucket> buckets = pg::MakeSizeBuckets({20, 30, 40, 60, 100, 200, 300});
   int detections = 0, false_positives = 0, images = 0;
+  int full_passes = 0, probe_passes = 0;  ///< with rotations on (QuarterTurnDetector)
+  int righted = 0;  ///< matched faces found in the turn `righting_turn` (Run's argument)
   double ms = 0;
   int faces() const {
     int n = 0;
@@ -46,9 +52,14 @@ struct Tally {
   double precision() const { return detections == 0 ? 1.0 : double(detections - false_positives) / detections; }
 };
 
-/// Runs `det` over `images`, tallying matches; returns false (with a message) on an error.
-bool Run(pg::FaceDetector& det, const std::vector<pg::EvalImage>& images, Tally* t, std::string* error) {
+/// Runs `det` over `images`, tallying matches (and, for matched faces, how many were found
+/// `righting_turn` clockwise quarter turns, the turn that rights the image); returns false
+/// (with a message) on an error.
+bool Run(pg::FaceDetector& det, const std::vector<pg::EvalImage>& images, Tally* t, std::string* error,
+         int righting_turn = 0) {
+  const auto* turning = dynamic_cast<const pg::QuarterTurnDetector*>(&det);
   for (const pg::EvalImage& img : images) {
+    const pg::QuarterTurnStats before = turning ? turning->stats() : pg::QuarterTurnStats{};
     const auto t0 = std::chrono::steady_clock::now();
     pg::Result<std::vector<pg::FaceFact>> faces = det.Detect(img.bgr);
     t->ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -56,7 +67,16 @@ bool Run(pg::FaceDetector& det, const std::vector<pg::EvalImage>& images, Tally*
       *error = img.name + ": " + faces.status().message();
       return false;
     }
+    t->full_passes += turning ? turning->stats().full_passes - before.full_passes : 1;
+    t->probe_passes += turning ? turning->stats().probe_passes - before.probe_passes : 0;
     const pg::DetectionMatch m = pg::MatchDetections(img.truth, *faces, 0.3);
+    for (int d : m.truth_to_detection)
+      if (d >= 0) {
+        const pg::FaceFact& f = (*faces)[size_t(d)];
+        bool in_turn = f.quarter_turns == righting_turn;
+        for (const auto& o : f.other_turns) in_turn |= o.quarter_turns == righting_turn;
+        t->righted += in_turn ? 1 : 0;
+      }
     pg::TallyBySize(img.truth, m, &t->buckets);
     t->detections += int(faces->size());
     t->false_positives += m.false_positives;
@@ -78,6 +98,12 @@ std::string Fixed(double v, int digits) {
   return s.str();
 }
 
+/// "1 + 2.0": full and probe passes per image.
+std::string Passes(const Tally& t) {
+  const int n = std::max(1, t.images);
+  return Fixed(double(t.full_passes) / n, 1) + " + " + Fixed(double(t.probe_passes) / n, 1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,7 +115,7 @@ int main(int argc, char** argv) {
   unsigned seed = 20261129;
   app.add_option("--testdata", testdata, "the shared testdata folder")->required();
   app.add_option("--models", models, "models folder")->required();
-  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`");
+  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`, with suffixes @untiled, @rotations=off|auto|all, @probe=N, @min-face=N");
   app.add_option("--scenes", scenes, "synthetic 12 MP scenes");
   app.add_option("--faces-per-scene", faces_per_scene, "faces pasted per scene");
   app.add_option("--timing-scenes", timing_scenes, "scenes also timed on 1 thread");
@@ -112,6 +138,7 @@ int main(int argc, char** argv) {
   locator_config.spec = "hog";  // one upsample at any size: finds the portrait faces to paste
   locator_config.tiling = false;
   locator_config.hog_upsample_max_side = 1 << 20;
+  locator_config.rotations = pg::RotationMode::kOff;  // the truth: upright photos as they are
   auto locator = pg::MakeFaceDetector(locator_config, models);
   if (!locator.ok()) return fail(locator.status().message());
   int skipped = 0;
@@ -137,30 +164,51 @@ int main(int argc, char** argv) {
 
   std::ostringstream md;
   md << "| detector | scenes: recall 20-30 / 30-40 / 40-60 / 60-100 / 100-200 / 200-300 / 300+ px | scenes: recall >= 40 px "
-        "| scenes: precision | dlib_faces: recall | portraits: recall | turned 90: recall >= 40 px | FP per negative (" << negatives->size()
-     << " + " << empty12.size() << " 12 MP) | ms / 12 MP, 1 thread | ms / 12 MP, 2 threads |\n";
-  md << "|---|---|---|---|---|---|---|---|---|---|\n";
+        "| scenes: precision | dlib_faces: recall | portraits: recall | turned 90: recall >= 40 px | turned 90: found righted "
+        "| FP per negative (" << negatives->size()
+     << " + " << empty12.size() << " 12 MP) | full + probe passes per scene / turned scene / 12 MP negative "
+        "| ms / 12 MP, 1 thread | ms / 12 MP, 2 threads | ms / turned 12 MP, 2 threads |\n";
+  md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& spec : specs) {
     pg::DetectorConfig config;
     config.spec = spec;
     config.min_face_px = min_face;
     config.min_score = min_score;
     std::string name = spec;
-    const std::string untiled = "@untiled";  // "ssd@untiled": the detector without tiling
-    if (spec.size() > untiled.size() && spec.compare(spec.size() - untiled.size(), untiled.size(), untiled) == 0) {
-      config.spec = spec.substr(0, spec.size() - untiled.size());
-      config.tiling = false;
+    // Suffixes: "@untiled" (no tiling), "@rotations=off|auto|all", "@probe=N" (auto's probe
+    // looks for faces of N x --min-face), "@min-face=N" (this spec only); e.g.
+    // "ssd@rotations=auto@probe=3".
+    std::stringstream parts(spec);
+    std::getline(parts, config.spec, '@');
+    for (std::string part; std::getline(parts, part, '@');) {
+      if (part == "untiled") {
+        config.tiling = false;
+      } else if (part.rfind("rotations=", 0) == 0) {
+        auto mode = pg::ParseRotationMode(part.substr(10));
+        if (!mode.ok()) return fail(spec + ": " + mode.status().message());
+        config.rotations = *mode;
+      } else if (part.rfind("probe=", 0) == 0 && part.size() > 6 && part.size() < 10 &&
+                 part.find_first_not_of("0123456789", 6) == std::string::npos) {
+        config.rotation_probe_factor = std::stoi(part.substr(6));
+      } else if (part.rfind("min-face=", 0) == 0 && part.size() > 9 && part.size() < 15 &&
+                 part.find_first_not_of("0123456789", 9) == std::string::npos) {
+        config.min_face_px = std::stoi(part.substr(9));  // e.g. a probe pass alone, to time it
+      } else {
+        return fail(spec + ": unknown suffix @" + part + " (untiled, rotations=MODE, probe=N, min-face=N)");
+      }
     }
     auto det = pg::MakeFaceDetector(config, models);
     if (!det.ok()) return fail(spec + ": " + det.status().message());
     std::string error;
-    Tally scene_t, voc_t, portrait_t, turned_t, neg_t, one_thread;
+    Tally scene_t, voc_t, portrait_t, turned_t, neg_t, neg12_t, one_thread;
     cv::setNumThreads(2);
     if (!Run(**det, group, &scene_t, &error) || !Run(**det, *dlib_faces, &voc_t, &error) ||
         !Run(**det, portraits, &portrait_t, &error) ||
-        !Run(**det, turned, &turned_t, &error) || !Run(**det, *negatives, &neg_t, &error) ||
-        !Run(**det, empty12, &neg_t, &error))
+        !Run(**det, turned, &turned_t, &error, 3) || !Run(**det, *negatives, &neg_t, &error) ||
+        !Run(**det, empty12, &neg12_t, &error))
       return fail(spec + ": " + error);
+    neg_t.false_positives += neg12_t.false_positives;
+    neg_t.images += neg12_t.images;
     cv::setNumThreads(1);
     const std::vector<pg::EvalImage> timed(group.begin(), group.begin() + std::min<size_t>(group.size(), size_t(timing_scenes)));
     if (!Run(**det, timed, &one_thread, &error)) return fail(spec + ": " + error);
@@ -170,10 +218,14 @@ int main(int argc, char** argv) {
       md << (i ? " / " : "") << Pct(scene_t.buckets[i].found, scene_t.buckets[i].faces);
     md << " | " << Pct(scene_t.found(40), scene_t.faces_from(40)) << " | " << Fixed(100 * scene_t.precision(), 1)
        << " % | " << Pct(voc_t.found(), voc_t.faces()) << " | " << Pct(portrait_t.found(), portrait_t.faces()) << " | " << Pct(turned_t.found(40), turned_t.faces_from(40))
-       << " | " << Fixed(double(neg_t.false_positives) / neg_t.images, 2) << " | "
+       << " | " << Pct(turned_t.righted, turned_t.found()) << " | "
+       << Fixed(double(neg_t.false_positives) / neg_t.images, 2) << " | " << Passes(scene_t) << " / "
+       << Passes(turned_t) << " / " << Passes(neg12_t) << " | "
        << Fixed(one_thread.ms / std::max(1, one_thread.images), 0) << " | "
-       << Fixed(scene_t.ms / std::max(1, scene_t.images), 0) << " |\n";
-    std::cerr << "done: " << spec << "\n";
+       << Fixed(scene_t.ms / std::max(1, scene_t.images), 0) << " | "
+       << Fixed(turned_t.ms / std::max(1, turned_t.images), 0) << " |\n";
+    const std::string table = md.str();
+    std::cerr << "done: " << table.substr(table.rfind("\n| " + name + " (") + 1) << std::flush;
   }
   std::ostringstream head;
   head << "Faces per bucket in the scenes: ";

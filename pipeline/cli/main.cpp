@@ -14,6 +14,7 @@
 #include "directory/enroll.h"
 #include "directory/sqlite_directory_store.h"
 #include "faces/detector_factory.h"
+#include "faces/quarter_turn_detector.h"
 #include "faces/face_embedder.h"
 #include "io/ingest.h"
 #include "pipeline.h"
@@ -58,17 +59,21 @@ int VerdictExit(int review, int block) {
   return pg::kExitAllPublish;
 }
 
-/// `--detector`, `--min-face`, `--no-tiling`: shared by check, run and directory enroll.
+/// `--detector`, `--min-face`, `--no-tiling`, `--rotations`: shared by check, run and
+/// directory enroll.
 struct DetectorFlags {
   std::string spec = pg::DetectorConfig().spec;
   int min_face = pg::DetectorConfig().min_face_px;
   bool no_tiling = false;
+  std::string rotations = pg::RotationModeName(pg::DetectorConfig().rotations);
 
+  /// REQUIRES: the flags passed their validators (rotations is a valid mode).
   pg::DetectorConfig Config() const {
     pg::DetectorConfig c;
     c.spec = spec;
     c.min_face_px = min_face;
     c.tiling = !no_tiling;
+    c.rotations = *pg::ParseRotationMode(rotations);
     return c;
   }
 };
@@ -100,6 +105,17 @@ void AddDetectorFlags(CLI::App* cmd, DetectorFlags* f) {
   cmd->add_flag("--no-tiling", f->no_tiling,
                 "One detector pass over the whole image instead of overlapping tiles (misses "
                 "small faces in large photos)");
+  cmd->add_option("--rotations", f->rotations,
+                  "Faces in photos taken sideways without EXIF orientation: off (photo as given), "
+                  "auto (also search the photo turned 90/270 degrees when a cheap probe finds a face "
+                  "there), all (always search all three turns, 3x the work)")
+      ->check(CLI::Validator(
+          [](std::string& mode) {
+            auto parsed = pg::ParseRotationMode(mode);
+            return parsed.ok() ? std::string() : parsed.status().message();
+          },
+          "off|auto|all", "rotation mode"))
+      ->capture_default_str();
 }
 
 struct GateFlags {

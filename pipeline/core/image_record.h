@@ -59,10 +59,31 @@ struct FaceMatch {
   double distance = 0.0;
 };
 
+/// A face's box as found in one quarter turn of the photo (see FaceFact::other_turns).
+struct TurnedBox {
+  int quarter_turns = 0;
+  Box box;
+};
+
+struct FaceFact;
+/// How verdict evidence names a face: BoxText, plus " (found turned 90°)" (or 270°, clockwise)
+/// when it was found in the photo turned (FaceFact::quarter_turns).
+std::string FaceText(const FaceFact& f);
+
 struct FaceFact {
   Box box;
   double score = 0.0;        ///< detector confidence, detector-specific scale
   std::string detector;      ///< which detector found it, e.g. "dlib-hog"
+  /// Clockwise quarter turns of the given image in which the face was found upright: 0, or
+  /// 1 / 3 (90 / 270 degrees) when it was found only, or best, with the photo turned (a phone
+  /// held sideways without an EXIF orientation; faces/quarter_turn_detector.h). `box` is
+  /// still in the given image's pixels; recognition embeds the face turned upright.
+  int quarter_turns = 0;
+  /// The same face as found in other quarter turns too (boxes in the given image's pixels):
+  /// recognition embeds it in every turn it was found in and keeps the most cautious match,
+  /// because a detector also finds some sideways faces, and a face embedded on its side
+  /// gives a wrong descriptor (a missed opt-out). Empty when found in one turn only.
+  std::vector<TurnedBox> other_turns;
   std::optional<FaceMatch> match;  ///< nullopt until recognition runs
 };
 

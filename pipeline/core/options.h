@@ -7,6 +7,15 @@
 
 namespace pg {
 
+/// Whether faces are also looked for in the photo turned a quarter (`--rotations`); see
+/// faces/quarter_turn_detector.h.
+enum class RotationMode {
+  kOff,   ///< the photo as given only
+  kAuto,  ///< as given, plus cheap probes of the 90/270 turns; a turn is searched fully
+          ///< when its probe finds a face the upright pass did not
+  kAll,   ///< full passes on the photo as given and turned 90 and 270 degrees (3x the work)
+};
+
 /// How faces are found (faces/detector_factory.h builds the detector from it). Plain data.
 struct DetectorConfig {
   /// Detector names joined by '+' (`--detector`): one name is that detector, several an
@@ -43,6 +52,18 @@ struct DetectorConfig {
   /// and MediaPipe's default; at 0.75 tiled BlazeFace still has 2 false faces per photo
   /// without people (docs/eval-detection.md). HOG uses its SVM's own threshold (0).
   float min_score = 0.5f;
+
+  /// Rotated photos (`--rotations off|auto|all`): a phone held sideways without an EXIF
+  /// orientation gives a photo whose faces lie on their side; tiled SSD then finds 45 % of
+  /// them instead of 96 % (docs/eval-detection.md, "Rotated photos": 32 % of faces >= 40 px in
+  /// turned scenes; auto 94 %, upright 92.5 %, at 2 full + 2 probe passes per upright group
+  /// photo instead of 1, as its probes often trigger). Default: auto (never costlier than all,
+  /// never fewer faces than off).
+  RotationMode rotations = RotationMode::kAuto;
+
+  /// auto: the probes look for faces of at least this many times min_face_px (a tiled pass
+  /// costs ~4x less per doubling of its smallest face). Default: 2 (40 px probes).
+  int rotation_probe_factor = 2;
 };
 
 struct Options {

@@ -11,6 +11,11 @@ std::string BoxText(const Box& b) {
          std::to_string(b.y) + ")";
 }
 
+std::string FaceText(const FaceFact& f) {
+  const int q = ((f.quarter_turns % 4) + 4) % 4;
+  return q == 0 ? BoxText(f.box) : BoxText(f.box) + " (found turned " + std::to_string(90 * q) + "\u00b0)";
+}
+
 const char* ItemKindName(ItemKind k) {
   return k == ItemKind::kStudentWork ? "student-work" : "photo";
 }

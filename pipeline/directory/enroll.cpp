@@ -7,6 +7,7 @@
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
 #include "faces/face_matcher.h"
+#include "faces/upright_face.h"
 #include "metadata/metadata_inventory.h"
 
 namespace pg {
@@ -83,7 +84,9 @@ PhotoResult EnrolPhoto(const Student& s, const std::string& path, FaceDetector& 
                                                  std::to_string(options.min_face_px) +
                                                  " px needed to recognise it; use a closer photo");
   }
-  auto descriptor = embedder.Embed(decoded->bgr, box);
+  // A reference photo whose face was found only with the photo turned: embed it upright.
+  const UprightFace upright = UprightFaceCrop(decoded->bgr, box, (*faces)[0].quarter_turns);
+  auto descriptor = embedder.Embed(upright.bgr, upright.box);
   if (!descriptor.ok()) {
     return fail(PhotoOutcome::kFailed, "no face descriptor could be computed for the face at " +
                                            Text(box) + ": " + descriptor.status().message());
@@ -97,7 +100,12 @@ PhotoResult EnrolPhoto(const Student& s, const std::string& path, FaceDetector& 
   e.descriptor = std::move(*descriptor);
   r.enrolment = std::move(e);
   r.report.outcome = PhotoOutcome::kEnrolled;
-  r.report.message = s.student_id + " " + path + ": enrolled (face " + Text(box) + ")";
+  r.report.message = s.student_id + " " + path + ": enrolled (face " + Text(box) +
+                     ((*faces)[0].quarter_turns != 0
+                          ? ", found with the photo turned " + std::to_string(90 * (*faces)[0].quarter_turns) +
+                                "\u00b0 (no EXIF orientation)"
+                          : std::string()) +
+                     ")";
   const std::string& date = r.enrolment->photo_date;
   if (!date.empty() && date < YearBefore(today)) {
     r.report.message += "; the photo was taken on " + date +

@@ -4,6 +4,7 @@
 
 #include "faces/blazeface_detector.h"
 #include "faces/ensemble_detector.h"
+#include "faces/quarter_turn_detector.h"
 #include "faces/ssd_mobilenet_detector.h"
 #include "faces/tiled_detector.h"
 
@@ -87,6 +88,31 @@ Result<std::vector<std::string>> ParseDetectorSpec(const std::string& spec) {
 
 Result<std::unique_ptr<FaceDetector>> MakeFaceDetector(const DetectorConfig& config,
                                                        const std::string& models_dir) {
+  if (config.rotations == RotationMode::kOff) return MakeUprightDetector(config, models_dir);
+  DetectorConfig upright = config;
+  upright.rotations = RotationMode::kOff;
+  auto full = MakeUprightDetector(upright, models_dir);
+  if (!full.ok()) return full.status();
+  // Untiled, the full pass is one pass over the whole photo: no cheaper probe exists, so
+  // auto searches every turn.
+  if (config.rotations == RotationMode::kAll || !config.tiling) {
+    return std::unique_ptr<FaceDetector>(
+        std::make_unique<QuarterTurnDetector>(RotationMode::kAll, std::move(*full), nullptr));
+  }
+  if (config.rotation_probe_factor < 1) {
+    return Status::Config("the rotation probe factor must be at least 1 (got " +
+                          std::to_string(config.rotation_probe_factor) + ")");
+  }
+  DetectorConfig probe_config = upright;
+  probe_config.min_face_px = config.min_face_px * config.rotation_probe_factor;
+  auto probe = MakeUprightDetector(probe_config, models_dir);
+  if (!probe.ok()) return probe.status();
+  return std::unique_ptr<FaceDetector>(std::make_unique<QuarterTurnDetector>(
+      RotationMode::kAuto, std::move(*full), std::move(*probe)));
+}
+
+Result<std::unique_ptr<FaceDetector>> MakeUprightDetector(const DetectorConfig& config,
+                                                          const std::string& models_dir) {
   auto names = ParseDetectorSpec(config.spec);
   if (!names.ok()) return names.status();
   std::vector<std::unique_ptr<FaceDetector>> members;

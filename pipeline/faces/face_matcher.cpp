@@ -7,11 +7,22 @@
 #include <limits>
 #include <set>
 
+#include "faces/upright_face.h"
+
 namespace pg {
 
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+/// How cautious a match's outcome is: higher = more review or block.
+int Caution(const FaceMatch& m) {
+  for (const auto& [status, rank] : {std::pair{"opted_out", 4}, {"uncertain", 3}, {"too_small", 2},
+                                     {"matched", 1}}) {
+    if (m.status == status) return rank;
+  }
+  return 0;  // no_match
+}
 
 bool Finite(const FaceDescriptor& d) {
   return std::all_of(d.begin(), d.end(), [](float v) { return std::isfinite(v); });
@@ -152,6 +163,27 @@ Result<FaceMatch> FaceMatcher::Recognise(FaceEmbedder& embedder, const cv::Mat& 
   auto descriptor = embedder.Embed(bgr, face);
   if (!descriptor.ok()) return descriptor.status();
   return Match(*descriptor);
+}
+
+}  // namespace pg
+
+namespace pg {
+
+Result<FaceMatch> FaceMatcher::RecogniseFace(FaceEmbedder& embedder, const cv::Mat& bgr,
+                                             const FaceFact& face) const {
+  std::vector<TurnedBox> turns = {{face.quarter_turns, face.box}};
+  turns.insert(turns.end(), face.other_turns.begin(), face.other_turns.end());
+  std::optional<FaceMatch> best;
+  for (const TurnedBox& t : turns) {
+    const UprightFace upright = UprightFaceCrop(bgr, t.box, t.quarter_turns);
+    auto m = Recognise(embedder, upright.bgr, upright.box);
+    if (!m.ok()) return m.status();
+    if (!best || Caution(*m) > Caution(*best) ||
+        (Caution(*m) == Caution(*best) && m->distance < best->distance)) {
+      best = std::move(*m);
+    }
+  }
+  return *best;
 }
 
 }  // namespace pg

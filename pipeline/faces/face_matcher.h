@@ -99,6 +99,12 @@ class FaceMatcher {
   /// The embedder's error (no landmarks, model failure) is passed on.
   Result<FaceMatch> Recognise(FaceEmbedder& embedder, const cv::Mat& bgr, const Box& face) const;
 
+  /// Recognise() on `face` made upright (UprightFaceCrop, faces/upright_face.h) in its
+  /// quarter_turns and in each of its other_turns; the most cautious match wins: opted_out,
+  /// then uncertain, too_small, matched, no_match; within a status the smaller distance.
+  /// Any embedding error is the error (fail closed).
+  Result<FaceMatch> RecogniseFace(FaceEmbedder& embedder, const cv::Mat& bgr, const FaceFact& face) const;
+
   /// Up to `n` nearest enrolled students with their distances, nearest first.
   std::vector<std::pair<std::string, double>> Nearest(const FaceDescriptor& descriptor,
                                                       size_t n) const;

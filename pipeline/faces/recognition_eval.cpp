@@ -11,6 +11,7 @@
 #include "core/options.h"
 #include "decode/decode.h"
 #include "decode/format_sniff.h"
+#include "faces/upright_face.h"
 #include "metadata/metadata_inventory.h"
 
 namespace pg {
@@ -140,7 +141,8 @@ std::vector<EmbeddedPhoto> EmbedLabelledPhotos(const std::string& identities_dir
     for (const FaceFact& f : *faces) {
       const auto t1 = std::chrono::steady_clock::now();
       const double cpu0 = ThreadCpuMs();
-      auto d = embedder.Embed(*bgr, f.box);
+      const UprightFace upright = UprightFaceCrop(*bgr, f.box, f.quarter_turns);
+      auto d = embedder.Embed(upright.bgr, upright.box);
       const double ms = MsSince(t1), cpu_ms = ThreadCpuMs() - cpu0;
       if (!d.ok()) {
         e.problem = "face " + BoxText(f.box) + " could not be described: " + d.status().message();

@@ -70,9 +70,9 @@ void AddFaceEvidence(const ImageRecord& rec, const std::string& student_id, Evid
                      std::string* message) {
   const FaceFact* f = RecognisedFace(rec, student_id);
   if (f == nullptr) return;
-  ev->push_back({"face", BoxText(f->box)});
+  ev->push_back({"face", FaceText(*f)});
   ev->push_back({"distance", Num(f->match->distance)});
-  *message += " Face recognition matches them to the face at " + BoxText(f->box) + " (distance " +
+  *message += " Face recognition matches them to the face at " + FaceText(*f) + " (distance " +
               Num(f->match->distance) + ").";
 }
 
@@ -171,14 +171,14 @@ void NameRules(const ImageRecord& rec, const PolicyContext& ctx, bool shows_face
     done.insert({"name_photo_pairing_without_permission", s.student_id});
     Add(d, Reason{"name_photo_pairing_without_permission",
                   "'" + given + "' (" + source + ") is the name of " + FullName(s) +
-                      ", whom face recognition matches to the face at " + BoxText(f.box) +
+                      ", whom face recognition matches to the face at " + FaceText(f) +
                       " (distance " + Num(f.match->distance) + "): their name would be published "
                       "with their photo; " + PermissionText(s, ctx.school_year) + ".",
                   Verdict::kBlock,
                   {{"student_id", s.student_id},
                    {"name", given},
                    {"source", source},
-                   {"face", BoxText(f.box)},
+                   {"face", FaceText(f)},
                    {"distance", Num(f.match->distance)},
                    {"matched_by", "face recognition"},
                    {"permission", PermissionName(s.name_photo_permission)},
@@ -204,12 +204,12 @@ void RecognitionRules(const ImageRecord& rec, const PolicyContext& ctx, Decision
     const std::string who = m.student_id + (s ? " (" + FullName(*s) + ")" : std::string());
     if (m.status == "opted_out" && blocked.insert(m.student_id).second) {
       Add(d, Reason{"opted_out_student_in_photo",
-                    "The face at " + BoxText(f.box) + " matches student " + who +
+                    "The face at " + FaceText(f) + " matches student " + who +
                         ", whose family filed a media release opt-out (distance " + Num(m.distance) +
                         ", a confident match is <= " + Num(ctx.match_threshold) + ").",
                     Verdict::kBlock,
                     {{"student_id", m.student_id},
-                     {"face", BoxText(f.box)},
+                     {"face", FaceText(f)},
                      {"distance", Num(m.distance)},
                      {"threshold", Num(ctx.match_threshold)},
                      {"rule", std::string(kImagesSection) + ": no photos of students with a Media "
@@ -217,17 +217,17 @@ void RecognitionRules(const ImageRecord& rec, const PolicyContext& ctx, Decision
     } else if (m.status == "uncertain" && blocked.count(m.student_id) == 0 &&
                reviewed.insert(m.student_id).second) {
       Add(d, Reason{"uncertain_face_match",
-                    "The face at " + BoxText(f.box) + " may be student " + who +
+                    "The face at " + FaceText(f) + " may be student " + who +
                         ", whose family filed a media release opt-out: distance " + Num(m.distance) +
                         " is in the uncertain band (" + band + "); a person must compare.",
                     Verdict::kReview,
                     {{"student_id", m.student_id},
-                     {"face", BoxText(f.box)},
+                     {"face", FaceText(f)},
                      {"distance", Num(m.distance)},
                      {"band", band},
                      {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
     } else if (m.status == "too_small") {
-      small.push_back(BoxText(f.box));
+      small.push_back(FaceText(f));
     }
   }
   if (!small.empty() && !ctx.allow_small_faces) {
@@ -291,7 +291,7 @@ Decision Decide(const ImageRecord& rec, const PolicyContext& ctx) {
     RecognitionRules(rec, ctx, &d);
   } else if (!ctx.allow_unchecked_faces) {
     std::vector<std::string> boxes;
-    for (const auto& f : rec.faces) boxes.push_back(BoxText(f.box));
+    for (const auto& f : rec.faces) boxes.push_back(FaceText(f));
     std::string listed;
     for (size_t i = 0; i < boxes.size() && i < kMaxListed; ++i) listed += (i ? "; " : "") + boxes[i];
     if (boxes.size() > kMaxListed) listed += "; ...";

@@ -47,6 +47,11 @@ nlohmann::json ItemJson(const ItemResult& item) {
                          {"score", f.score},
                          {"detector", f.detector},
                          {"match", nullptr}};
+    if (f.quarter_turns != 0) fj["quarter_turns"] = f.quarter_turns;
+    if (!f.other_turns.empty()) {
+      fj["other_quarter_turns"] = nlohmann::json::array();
+      for (const auto& t : f.other_turns) fj["other_quarter_turns"].push_back(t.quarter_turns);
+    }
     if (f.match) {
       fj["match"] = {{"status", f.match->status},
                      {"student_id", f.match->student_id},
@@ -123,6 +128,11 @@ std::string HumanSummary(const ItemResult& item) {
       if (!v.empty()) out << "      " << k << ": " << v << "\n";
     }
   }
+  std::string turned;
+  for (const auto& f : rec.faces) {
+    if (f.quarter_turns != 0) turned += (turned.empty() ? " " : "; ") + FaceText(f);
+  }
+  if (!turned.empty()) out << "  faces found in the photo turned (no EXIF orientation said so):" << turned << "\n";
   if (!rec.metadata.found.empty()) {
     out << "  metadata found:";
     for (const auto& m : rec.metadata.found) out << " " << m.kind;

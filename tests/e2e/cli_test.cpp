@@ -498,10 +498,11 @@ TEST_CASE_METHOD(CliFixture, "the report names the detector config, and --detect
   auto tiled = Run("run --no-recognition " + Quote(dir / "in") + " --out " + Quote(dir / "tiled") + " --db " + Quote(db));
   CHECK(tiled.exit_code == 0);
   auto j = nlohmann::json::parse(ReadText(dir / "tiled/report.json"));
-  CHECK(j["summary"]["face_detector"] == "ssd-mobilenetv1 tiled (512 px tiles, faces >= 20 px)");
+  CHECK(j["summary"]["face_detector"] ==
+        "ssd-mobilenetv1 tiled (512 px tiles, faces >= 20 px), also turned 90/270 when a probe (faces >= 40 px) finds a face");
   CHECK(j["items"][0]["verdict"] == "publish");
 
-  auto plain = Run("run --no-recognition --detector hog --no-tiling " + Quote(dir / "in") + " --out " +
+  auto plain = Run("run --no-recognition --detector hog --no-tiling --rotations off " + Quote(dir / "in") + " --out " +
                    Quote(dir / "plain") + " --db " + Quote(db));
   CHECK(plain.exit_code == 0);
   j = nlohmann::json::parse(ReadText(dir / "plain/report.json"));
@@ -512,7 +513,65 @@ TEST_CASE_METHOD(CliFixture, "the report names the detector config, and --detect
                     " --db " + Quote(db));
   CHECK(bigger.exit_code == 0);
   j = nlohmann::json::parse(ReadText(dir / "big/report.json"));
-  CHECK(j["summary"]["face_detector"] == "ssd-mobilenetv1 tiled (512 px tiles, faces >= 48 px)");
+  CHECK(j["summary"]["face_detector"] ==
+        "ssd-mobilenetv1 tiled (512 px tiles, faces >= 48 px), also turned 90/270 when a probe (faces >= 96 px) finds a face");
+}
+
+TEST_CASE_METHOD(CliFixture, "the rotation mode off auto or all is named in the report and a bad one is exit 64",
+                 "[cli][detector]") {
+  WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
+  const std::vector<std::pair<std::string, std::string>> modes = {
+      {"", ", also turned 90/270 when a probe (faces >= 40 px) finds a face"},  // the default: auto
+      {"--rotations auto", ", also turned 90/270 when a probe (faces >= 40 px) finds a face"},
+      {"--rotations all", ", also turned 90/270"},
+      {"--rotations off", ""}};
+  for (size_t i = 0; i < modes.size(); ++i) {
+    const auto& [flag, suffix] = modes[i];
+    INFO(flag);
+    const std::string out = dir / ("out" + std::to_string(i));
+    auto r = Run("run --no-recognition " + flag + " " + Quote(dir / "in") + " --out " + Quote(out) + " --db " + Quote(db));
+    CHECK(r.exit_code == 0);
+    auto j = nlohmann::json::parse(ReadText(out + "/report.json"));
+    CHECK(j["summary"]["face_detector"] == "ssd-mobilenetv1 tiled (512 px tiles, faces >= 20 px)" + suffix);
+  }
+  const std::vector<std::string> commands = {
+      "check --no-recognition " + Quote(dir / "in/a.png"),
+      "run --no-recognition " + Quote(dir / "in") + " --out " + Quote(dir / "bad"),
+      "directory enroll --db " + Quote(db)};
+  for (const auto& cmd : commands) {
+    INFO(cmd);
+    auto r = Run(cmd + " --rotations sideways");
+    CHECK(r.exit_code == 64);
+    CHECK_THAT(r.out, Catch::Contains("unknown rotation mode 'sideways'; valid: off, auto, all"));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "a group photo taken sideways has its faces found turned and says so",
+                 "[cli][detector][testdata]") {
+  // The photo as a phone held sideways without EXIF orientation gives it (derived in a temp dir).
+  const cv::Mat photo =
+      cv::imread(std::string(PG_TESTDATA_DIR) + "/detection/dlib_faces/2007_007763.jpg", cv::IMREAD_COLOR);
+  REQUIRE_FALSE(photo.empty());
+  cv::Mat sideways;
+  cv::rotate(photo, sideways, cv::ROTATE_90_COUNTERCLOCKWISE);
+  WriteBytes(dir / "sideways.png", Encode(sideways, ".png"));
+  auto faces = [&](const std::string& flags) {
+    auto r = Run("check --no-recognition --json --db " + Quote(db) + " " + flags + " " + Quote(dir / "sideways.png"));
+    REQUIRE(r.exit_code == 1);
+    return nlohmann::json::parse(r.out)["faces"];
+  };
+  auto off = faces("--rotations off"), found = faces("");
+  INFO(off.size() << " faces with --rotations off, " << found.size() << " by default");
+  CHECK(found.size() >= 6);  // 7 annotated faces
+  CHECK(off.size() < found.size());
+  int turned = 0;  // found in the turn that rights them, first or also
+  for (const auto& f : found) {
+    const auto also = f.value("other_quarter_turns", nlohmann::json::array());
+    turned += f.value("quarter_turns", 0) == 1 || std::find(also.begin(), also.end(), 1) != also.end() ? 1 : 0;
+  }
+  CHECK(turned == static_cast<int>(found.size()));
+  auto text = Run("check --no-recognition --db " + Quote(db) + " " + Quote(dir / "sideways.png"));
+  CHECK_THAT(text.out, Catch::Contains("faces found in the photo turned") && Catch::Contains("(found turned 90\u00b0)"));
 }
 
 TEST_CASE_METHOD(CliFixture, "a --min-face the detector cannot reach is exit 78, not fewer faces", "[cli][detector]") {

@@ -207,6 +207,23 @@ TEST_CASE_METHOD(RecognitionFixture, "a face confidently matched to an opted-out
   CHECK_FALSE(HasReason(d, "faces_unchecked"));
 }
 
+TEST_CASE_METHOD(RecognitionFixture, "a face found in the photo turned says so in the verdict's evidence",
+                 "[decide][matching]") {
+  MatchedFace("opted_out", "S1", 0.42, {10, 20, 50, 60});
+  rec.faces.back().quarter_turns = 1;
+  MatchedFace("uncertain", "S3", 0.58, {200, 20, 50, 60});
+  rec.faces.back().quarter_turns = 3;
+  auto d = pg::Decide(rec, ctx);
+  CHECK(Evidence(d, "opted_out_student_in_photo", "face") == "50x60 at (10,20) (found turned 90\u00b0)");
+  CHECK(Evidence(d, "uncertain_face_match", "face") == "50x60 at (200,20) (found turned 270\u00b0)");
+  for (const auto& r : d.reasons) {
+    if (r.code == "opted_out_student_in_photo") CHECK_THAT(r.message, Catch::Contains("(found turned 90\u00b0) matches"));
+  }
+  ctx.recognition_available = false;
+  CHECK_THAT(Evidence(pg::Decide(rec, ctx), "faces_unchecked", "boxes"),
+             Catch::Contains("50x60 at (10,20) (found turned 90\u00b0)"));
+}
+
 TEST_CASE_METHOD(RecognitionFixture, "a face in the uncertain band of an opted-out student goes to review",
                  "[decide][matching]") {
   MatchedFace("uncertain", "S1", 0.58);

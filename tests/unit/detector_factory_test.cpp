@@ -35,19 +35,43 @@ TEST_CASE("a bad detector spec is a config error that lists the valid names", "[
   CHECK_THAT(twice.status().message(), Catch::Contains("listed twice"));
 }
 
-TEST_CASE("hog without tiling is the plain HOG detector", "[detector-factory]") {
+TEST_CASE("hog without tiling or rotations is the plain HOG detector", "[detector-factory]") {
   pg::DetectorConfig c;
   c.spec = "hog";
   c.tiling = false;
+  c.rotations = pg::RotationMode::kOff;
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE(det.ok());
   CHECK((*det)->Name() == "dlib-hog");
   CHECK((*det)->MinFaceSize(4000, 3000) == 80);
 }
 
+TEST_CASE("rotations wrap the detector: auto with a probe for twice the smallest face, all, and untiled auto as all",
+          "[detector-factory]") {
+  pg::DetectorConfig c;
+  c.spec = "hog";
+  CHECK(pg::DetectorConfig().rotations == pg::RotationMode::kAuto);  // the evaluation's choice
+  auto det = pg::MakeFaceDetector(c, "");
+  REQUIRE(det.ok());
+  CHECK((*det)->Name() ==
+        "dlib-hog tiled (1200 px tiles, faces >= 20 px), also turned 90/270 when a probe (faces >= 40 px) finds a face");
+  CHECK((*det)->MinFaceSize(4000, 3000) == 20);
+  c.rotations = pg::RotationMode::kAll;
+  CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px), also turned 90/270");
+  c.rotations = pg::RotationMode::kAuto;
+  c.tiling = false;  // no pass is cheaper than the one untiled pass: every turn is searched
+  CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog, also turned 90/270");
+  c.tiling = true;
+  c.rotation_probe_factor = 0;
+  CHECK(pg::MakeFaceDetector(c, "").status().code() == pg::Code::kConfig);
+  c.rotations = pg::RotationMode::kOff;
+  CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");
+}
+
 TEST_CASE("hog tiled names the whole config and reaches the smallest face asked for", "[detector-factory]") {
   pg::DetectorConfig c;  // defaults: tiled, 20 px
   c.spec = "hog";
+  c.rotations = pg::RotationMode::kOff;
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE(det.ok());
   CHECK((*det)->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");

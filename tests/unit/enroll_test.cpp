@@ -251,3 +251,29 @@ TEST_CASE("the school year ends on June 30", "[enroll]") {
   CHECK(pg::SchoolYearEndDate(std::chrono::system_clock::from_time_t(1795000000)) == "2027-06-30");
   CHECK(pg::SchoolYearEndDate(std::chrono::system_clock::from_time_t(1780000000)) == "2026-06-30");
 }
+
+TEST_CASE_METHOD(EnrolFixture, "a reference photo whose face is found only turned is enrolled from the upright face",
+                 "[enroll]") {
+  Photo("/ref/maya.png", {{cv::Rect(20, 30, 60, 40), kMaya}});
+  detector.detect_fn = [](const cv::Mat& bgr) {
+    auto faces = PaintedFaces(bgr);
+    for (auto& f : faces) f.quarter_turns = 3;
+    return faces;
+  };
+  pg::Box seen;
+  embedder.fn = [&](const cv::Mat& bgr, const pg::Box& b) -> pg::Result<pg::FaceDescriptor> {
+    seen = b;
+    const cv::Scalar mean = cv::mean(bgr(cv::Rect(b.x, b.y, b.w, b.h)));
+    return FakeFaceEmbedder::Colour(mean[0], mean[1], mean[2]);
+  };
+  options.student_id = "S1";
+  auto r = Run();
+  const auto& photo = PhotoOf(r, "/ref/maya.png");
+  CHECK(photo.outcome == pg::PhotoOutcome::kEnrolled);
+  CHECK_THAT(photo.message, Catch::Contains("found with the photo turned 270\u00b0"));
+  CHECK(seen.w == 40);  // the embedder saw the face upright (sides swapped)
+  CHECK(seen.h == 60);
+  auto stored = Stored();
+  REQUIRE(stored.size() == 1);
+  CHECK(pg::DescriptorDistance(stored[0].descriptor, FakeFaceEmbedder::Colour(0, 0, 0)) < 0.01);  // kMaya, whole
+}

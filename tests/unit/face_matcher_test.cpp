@@ -217,3 +217,38 @@ TEST_CASE("ISO dates are validated as calendar dates", "[face_matcher]") {
   CHECK_FALSE(pg::IsIsoDate("30/06/2027"));
   CHECK(pg::IsoDate(std::chrono::system_clock::from_time_t(1795000000)) == "2026-11-18");
 }
+
+TEST_CASE_METHOD(MatcherFixture, "a face found in several turns is embedded upright in each and the most cautious match wins",
+                 "[face_matcher]") {
+  Enrol("S1", 0.0);
+  auto matcher = Loaded();
+  // The fake "recognises" S1 only in a face crop taller than wide (the face upright); lying
+  // on its side (wider than tall) it looks like nobody.
+  FakeFaceEmbedder embedder;
+  std::vector<cv::Size> seen;
+  embedder.fn = [&](const cv::Mat& bgr, const pg::Box& b) -> pg::Result<pg::FaceDescriptor> {
+    seen.push_back(bgr.size());
+    return FakeFaceEmbedder::At(b.h > b.w ? 0.1 : 0.9);
+  };
+  cv::Mat img(300, 400, CV_8UC3, cv::Scalar(0, 0, 0));
+  pg::FaceFact face;
+  face.box = {100, 100, 80, 60};  // upright pass: a sideways face, found weakly
+  face.other_turns.push_back({1, {100, 100, 80, 60}});
+  auto m = matcher.RecogniseFace(embedder, img, face);
+  REQUIRE(m.ok());
+  CHECK(m->status == "opted_out");
+  CHECK(m->distance == Approx(0.1).margin(1e-6));
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0] == cv::Size(400, 300));  // upright: the photo as it is
+  CHECK(seen[1] == cv::Size(220, 240));  // turned: the box plus 80 px margin (240 x 220), turned
+  // One turn alone, as found: nobody.
+  face.other_turns.clear();
+  CHECK(matcher.RecogniseFace(embedder, img, face)->status == "no_match");
+  // A failure in any turn fails the face.
+  face.other_turns.push_back({3, {100, 100, 80, 60}});
+  embedder.fn = [](const cv::Mat& bgr, const pg::Box&) -> pg::Result<pg::FaceDescriptor> {
+    if (bgr.rows > bgr.cols) return pg::Status::Internal("no landmarks");
+    return FakeFaceEmbedder::At(0.9);
+  };
+  CHECK_FALSE(matcher.RecogniseFace(embedder, img, face).ok());
+}

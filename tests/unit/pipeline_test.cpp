@@ -389,3 +389,36 @@ TEST_CASE_METHOD(RecognitionFixture, "a face hidden under transparency is recogn
   CHECK(r.record.faces[0].match->status == "opted_out");
   CHECK(r.decision.verdict == pg::Verdict::kBlock);
 }
+
+TEST_CASE_METHOD(RecognitionFixture, "a face found in the photo turned is recognised upright and the block says so",
+                 "[pipeline][matching]") {
+  // A black face 60 wide x 40 high lying on its side: the detector found it upright after one
+  // clockwise quarter turn (as QuarterTurnDetector reports it).
+  detector.detect_fn = [](const cv::Mat& bgr) {
+    auto faces = PaintedFaces(bgr);
+    for (auto& f : faces) f.quarter_turns = 1;
+    return faces;
+  };
+  cv::Size seen_image;
+  pg::Box seen_box;
+  embedder.fn = [&](const cv::Mat& bgr, const pg::Box& b) -> pg::Result<pg::FaceDescriptor> {
+    seen_image = bgr.size();
+    seen_box = b;
+    const cv::Scalar mean = cv::mean(bgr(cv::Rect(b.x, b.y, b.w, b.h)));
+    return FakeFaceEmbedder::Colour(mean[0], mean[1], mean[2]);
+  };
+  WriteBytes(dir / "in/photo.png", Encode(PaintFaces(160, 120, {{cv::Rect(30, 20, 60, 40), cv::Scalar(0, 0, 0)}}), ".png"));
+  auto r = MakeRecognising()->Process(Item("photo.png"));
+  // The embedder got the upright crop: the box plus 60 px margin, clipped (150 x 120), turned.
+  CHECK(seen_image == cv::Size(120, 150));
+  CHECK(seen_box.w == 40);
+  CHECK(seen_box.h == 60);
+  CHECK(r.decision.verdict == pg::Verdict::kBlock);
+  REQUIRE(r.record.faces.size() == 1);
+  CHECK(r.record.faces[0].match->status == "opted_out");
+  bool named = false;
+  for (const auto& reason : r.decision.reasons) {
+    for (const auto& [k, v] : reason.evidence) named |= k == "face" && v == "60x40 at (30,20) (found turned 90\u00b0)";
+  }
+  CHECK(named);
+}

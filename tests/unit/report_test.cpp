@@ -38,6 +38,7 @@ TEST_CASE("item JSON follows the report contract", "[report]") {
   CHECK(j["faces"][0]["box"]["w"] == 30);
   CHECK(j["faces"][0]["match"].is_null());
   CHECK(j["faces"][0]["detector"] == "dlib-hog");
+  CHECK_FALSE(j["faces"][0].contains("quarter_turns"));  // upright: as before turns existed
   CHECK(j["names"][0]["source"] == "caption");
   CHECK(j["metadata"]["found"][0]["kind"] == "gps");
   CHECK(j["metadata"]["removed"][0] == "APP1 Exif");
@@ -68,4 +69,23 @@ TEST_CASE("human summary names the reason and its evidence", "[report]") {
   CHECK_THAT(s, Catch::StartsWith("BLOCK  photos/a,b.jpg  (jpeg, 640x480, 1 face(s))"));
   CHECK_THAT(s, Catch::Contains("[opted_out_name_with_photo]"));
   CHECK_THAT(s, Catch::Contains("student_id: S1"));
+}
+
+TEST_CASE("a face found in the photo turned shows its quarter turns in JSON and text", "[report]") {
+  pg::ItemResult r = Sample();
+  pg::FaceFact turned;
+  turned.box = {100, 50, 40, 60};
+  turned.detector = "ssd-mobilenetv1";
+  turned.quarter_turns = 1;
+  r.record.faces.push_back(turned);
+  r.record.faces[0].other_turns.push_back({3, {1, 2, 40, 30}});
+  auto j = pg::ItemJson(r);
+  CHECK(j["faces"][1]["quarter_turns"] == 1);
+  CHECK(j["faces"][0]["other_quarter_turns"] == nlohmann::json::array({3}));
+  CHECK_FALSE(j["faces"][1].contains("other_quarter_turns"));
+  CHECK_FALSE(j["faces"][0].contains("quarter_turns"));
+  std::string s = pg::HumanSummary(r);
+  CHECK_THAT(s, Catch::Contains("faces found in the photo turned (no EXIF orientation said so): "
+                                "40x60 at (100,50) (found turned 90\u00b0)"));
+  CHECK_THAT(pg::HumanSummary(Sample()), !Catch::Contains("found turned"));
 }

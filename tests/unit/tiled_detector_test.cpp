@@ -127,6 +127,7 @@ std::unique_ptr<pg::FaceDetector> Hog(bool tiled) {
   pg::DetectorConfig c;
   c.spec = "hog";
   c.tiling = tiled;
+  c.rotations = pg::RotationMode::kOff;  // these tests are about tiling
   auto made = pg::MakeFaceDetector(c, "");
   REQUIRE(made.ok());
   return std::move(*made);

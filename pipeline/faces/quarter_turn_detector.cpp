@@ -1,0 +1,122 @@
+#include "faces/quarter_turn_detector.h"
+
+#include <algorithm>
+
+#include "faces/face_merge.h"
+#include "faces/upright_face.h"
+
+namespace pg {
+
+namespace {
+
+/// The clockwise quarter turns tried besides the photo as given: 90 and 270 degrees.
+constexpr int kTurns[] = {1, 3};
+
+/// Folds the turned passes' faces into the upright ones: the upright pass's faces come first
+/// and keep quarter_turns 0; then the turned faces by descending score (ties: 90 before 270):
+/// one that overlaps a kept face as the same face (OverlapOfSmaller >= kSameFaceOverlap) is
+/// added to that face's other_turns (once per turn), any other is a new face.
+std::vector<FaceFact> MergeTurns(const std::vector<FaceFact>& upright, std::vector<FaceFact> turned) {
+  std::vector<FaceFact> kept = MergeFaces(upright);
+  std::stable_sort(turned.begin(), turned.end(),
+                   [](const FaceFact& a, const FaceFact& b) { return a.score > b.score; });
+  for (FaceFact& t : turned) {
+    auto same = std::find_if(kept.begin(), kept.end(), [&](const FaceFact& k) {
+      return OverlapOfSmaller(k.box, t.box) >= kSameFaceOverlap;
+    });
+    if (same == kept.end()) {
+      kept.push_back(std::move(t));
+      continue;
+    }
+    const bool known_turn =
+        same->quarter_turns == t.quarter_turns ||
+        std::any_of(same->other_turns.begin(), same->other_turns.end(),
+                    [&](const TurnedBox& o) { return o.quarter_turns == t.quarter_turns; });
+    if (!known_turn) same->other_turns.push_back({t.quarter_turns, t.box});
+  }
+  return kept;
+}
+
+/// True when `f` overlaps none of `known` as the same face.
+bool IsNew(const FaceFact& f, const std::vector<FaceFact>& known) {
+  return std::none_of(known.begin(), known.end(), [&](const FaceFact& k) {
+    return OverlapOfSmaller(f.box, k.box) >= kSameFaceOverlap;
+  });
+}
+
+}  // namespace
+
+const char* RotationModeName(RotationMode mode) {
+  switch (mode) {
+    case RotationMode::kOff: return "off";
+    case RotationMode::kAuto: return "auto";
+    case RotationMode::kAll: return "all";
+  }
+  return "off";
+}
+
+Result<RotationMode> ParseRotationMode(const std::string& text) {
+  for (RotationMode m : {RotationMode::kOff, RotationMode::kAuto, RotationMode::kAll}) {
+    if (text == RotationModeName(m)) return m;
+  }
+  return Status::Config("unknown rotation mode '" + text + "'; valid: off, auto, all");
+}
+
+QuarterTurnDetector::QuarterTurnDetector(RotationMode mode, std::unique_ptr<FaceDetector> full,
+                                         std::unique_ptr<FaceDetector> probe)
+    : mode_(mode), full_(std::move(full)), probe_(std::move(probe)) {}
+
+Result<std::vector<FaceFact>> QuarterTurnDetector::DetectTurned(FaceDetector& det, const cv::Mat& turned,
+                                                                int q, cv::Size given) {
+  auto faces = det.Detect(turned);
+  if (!faces.ok()) return faces.status();
+  for (FaceFact& f : *faces) {
+    f.box = UnturnBox(f.box, given, q);
+    f.quarter_turns = q;
+  }
+  return faces;
+}
+
+Result<std::vector<FaceFact>> QuarterTurnDetector::Detect(const cv::Mat& bgr) {
+  ++stats_.images;
+  ++stats_.full_passes;
+  auto upright = full_->Detect(bgr);
+  if (!upright.ok() || mode_ == RotationMode::kOff) return upright;
+  const cv::Size given(bgr.cols, bgr.rows);
+  std::vector<FaceFact> all;  // turned faces, mapped back
+  for (int q : kTurns) {
+    const cv::Mat turned = TurnImage(bgr, q);
+    bool search_fully = mode_ == RotationMode::kAll;
+    if (mode_ == RotationMode::kAuto) {
+      ++stats_.probe_passes;
+      auto probed = DetectTurned(*probe_, turned, q, given);
+      if (!probed.ok()) return probed.status();
+      search_fully = std::any_of(probed->begin(), probed->end(),
+                                 [&](const FaceFact& f) { return IsNew(f, *upright); });
+      all.insert(all.end(), probed->begin(), probed->end());
+    }
+    if (!search_fully) continue;
+    ++stats_.full_passes;
+    auto found = DetectTurned(*full_, turned, q, given);
+    if (!found.ok()) return found.status();
+    all.insert(all.end(), found->begin(), found->end());
+  }
+  return MergeTurns(*upright, std::move(all));
+}
+
+std::string QuarterTurnDetector::Name() const {
+  switch (mode_) {
+    case RotationMode::kOff: return full_->Name();
+    case RotationMode::kAll: return full_->Name() + ", also turned 90/270";
+    case RotationMode::kAuto:
+      return full_->Name() + ", also turned 90/270 when a probe (faces >= " +
+             std::to_string(probe_->MinFaceSize(4000, 3000)) + " px) finds a face";
+  }
+  return full_->Name();
+}
+
+int QuarterTurnDetector::MinFaceSize(int width, int height) const {
+  return full_->MinFaceSize(width, height);
+}
+
+}  // namespace pg
