@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   unsigned seed = 20261129;
   app.add_option("--testdata", testdata, "the shared testdata folder")->required();
   app.add_option("--models", models, "models folder")->required();
-  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`, with suffixes @untiled, @rotations=off|auto|all, @probe=N, @min-face=N");
+  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`, with suffixes @untiled, @rotations=off|auto|all, @probe=N, @trigger=X, @upsample (HOG), @min-face=N");
   app.add_option("--scenes", scenes, "synthetic 12 MP scenes");
   app.add_option("--faces-per-scene", faces_per_scene, "faces pasted per scene");
   app.add_option("--timing-scenes", timing_scenes, "scenes also timed on 1 thread");
@@ -190,11 +190,15 @@ int main(int argc, char** argv) {
       } else if (part.rfind("probe=", 0) == 0 && part.size() > 6 && part.size() < 10 &&
                  part.find_first_not_of("0123456789", 6) == std::string::npos) {
         config.rotation_probe_factor = std::stoi(part.substr(6));
+      } else if (part.rfind("trigger=", 0) == 0 && part.size() > 8) {
+        config.rotation_trigger_score = std::stof(part.substr(8));  // auto's probe trigger score
+      } else if (part == "upsample") {
+        config.hog_upsample_max_side = 1 << 20;  // HOG x1 upsample on any size (12 MP: ~40 px faces)
       } else if (part.rfind("min-face=", 0) == 0 && part.size() > 9 && part.size() < 15 &&
                  part.find_first_not_of("0123456789", 9) == std::string::npos) {
         config.min_face_px = std::stoi(part.substr(9));  // e.g. a probe pass alone, to time it
       } else {
-        return fail(spec + ": unknown suffix @" + part + " (untiled, rotations=MODE, probe=N, min-face=N)");
+        return fail(spec + ": unknown suffix @" + part + " (untiled, rotations=MODE, probe=N, trigger=X, upsample, min-face=N)");
       }
     }
     auto det = pg::MakeFaceDetector(config, models);

@@ -64,6 +64,11 @@ struct DetectorConfig {
   /// auto: the probes look for faces of at least this many times min_face_px (a tiled pass
   /// costs ~4x less per doubling of its smallest face). Default: 2 (40 px probes).
   int rotation_probe_factor = 2;
+
+  /// auto: a probe's new face triggers the full turned pass only at this score or above.
+  /// Default: 0.8 (SSD's false faces in the probes score 0.5-0.7; docs/eval-detection.md).
+  /// The probe's faces under it are still reported.
+  float rotation_trigger_score = 0.8f;
 };
 
 struct Options {

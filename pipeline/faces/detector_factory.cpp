@@ -97,7 +97,7 @@ Result<std::unique_ptr<FaceDetector>> MakeFaceDetector(const DetectorConfig& con
   // auto searches every turn.
   if (config.rotations == RotationMode::kAll || !config.tiling) {
     return std::unique_ptr<FaceDetector>(
-        std::make_unique<QuarterTurnDetector>(RotationMode::kAll, std::move(*full), nullptr));
+        std::make_unique<QuarterTurnDetector>(RotationMode::kAll, std::move(*full), nullptr, 0.0f));
   }
   if (config.rotation_probe_factor < 1) {
     return Status::Config("the rotation probe factor must be at least 1 (got " +
@@ -108,7 +108,7 @@ Result<std::unique_ptr<FaceDetector>> MakeFaceDetector(const DetectorConfig& con
   auto probe = MakeUprightDetector(probe_config, models_dir);
   if (!probe.ok()) return probe.status();
   return std::unique_ptr<FaceDetector>(std::make_unique<QuarterTurnDetector>(
-      RotationMode::kAuto, std::move(*full), std::move(*probe)));
+      RotationMode::kAuto, std::move(*full), std::move(*probe), config.rotation_trigger_score));
 }
 
 Result<std::unique_ptr<FaceDetector>> MakeUprightDetector(const DetectorConfig& config,

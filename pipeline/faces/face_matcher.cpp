@@ -165,10 +165,6 @@ Result<FaceMatch> FaceMatcher::Recognise(FaceEmbedder& embedder, const cv::Mat& 
   return Match(*descriptor);
 }
 
-}  // namespace pg
-
-namespace pg {
-
 Result<FaceMatch> FaceMatcher::RecogniseFace(FaceEmbedder& embedder, const cv::Mat& bgr,
                                              const FaceFact& face) const {
   std::vector<TurnedBox> turns = {{face.quarter_turns, face.box}};

@@ -1,6 +1,7 @@
 #include "faces/quarter_turn_detector.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "faces/face_merge.h"
 #include "faces/upright_face.h"
@@ -12,12 +13,29 @@ namespace {
 /// The clockwise quarter turns tried besides the photo as given: 90 and 270 degrees.
 constexpr int kTurns[] = {1, 3};
 
-/// Folds the turned passes' faces into the upright ones: the upright pass's faces come first
-/// and keep quarter_turns 0; then the turned faces by descending score (ties: 90 before 270):
-/// one that overlaps a kept face as the same face (OverlapOfSmaller >= kSameFaceOverlap) is
-/// added to that face's other_turns (once per turn), any other is a new face.
-std::vector<FaceFact> MergeTurns(const std::vector<FaceFact>& upright, std::vector<FaceFact> turned) {
-  std::vector<FaceFact> kept = MergeFaces(upright);
+/// The turn (0, 1 or 3) in which the most of `faces` were found; the lowest on a tie, so the
+/// photo as given wins ties.
+int LikelyTurn(const std::vector<FaceFact>& faces) {
+  int best = 0;
+  auto count = [&](int q) {
+    return std::count_if(faces.begin(), faces.end(), [q](const FaceFact& f) { return f.quarter_turns == q; });
+  };
+  for (int q : kTurns) {
+    if (count(q) > count(best)) best = q;
+  }
+  return best;
+}
+
+/// Merges the faces of every turn (upright ones first, then the turned passes', boxes in the
+/// given pixels): the faces of the likely turn are kept as they are; then the others by
+/// descending score (ties: upright, 90, 270): one that overlaps a kept face as the same face
+/// (OverlapOfSmaller >= kSameFaceOverlap) is added to that face's other_turns (once per
+/// turn), any other is a new face.
+std::vector<FaceFact> MergeTurns(std::vector<FaceFact> faces) {
+  const int likely = LikelyTurn(faces);
+  std::vector<FaceFact> first, turned;
+  for (FaceFact& f : faces) (f.quarter_turns == likely ? first : turned).push_back(std::move(f));
+  std::vector<FaceFact> kept = MergeFaces(first);
   std::stable_sort(turned.begin(), turned.end(),
                    [](const FaceFact& a, const FaceFact& b) { return a.score > b.score; });
   for (FaceFact& t : turned) {
@@ -35,6 +53,13 @@ std::vector<FaceFact> MergeTurns(const std::vector<FaceFact>& upright, std::vect
     if (!known_turn) same->other_turns.push_back({t.quarter_turns, t.box});
   }
   return kept;
+}
+
+/// "0.80".
+std::string ScoreText(float score) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.2f", static_cast<double>(score));
+  return text;
 }
 
 /// True when `f` overlaps none of `known` as the same face.
@@ -63,8 +88,8 @@ Result<RotationMode> ParseRotationMode(const std::string& text) {
 }
 
 QuarterTurnDetector::QuarterTurnDetector(RotationMode mode, std::unique_ptr<FaceDetector> full,
-                                         std::unique_ptr<FaceDetector> probe)
-    : mode_(mode), full_(std::move(full)), probe_(std::move(probe)) {}
+                                         std::unique_ptr<FaceDetector> probe, float trigger_score)
+    : mode_(mode), full_(std::move(full)), probe_(std::move(probe)), trigger_score_(trigger_score) {}
 
 Result<std::vector<FaceFact>> QuarterTurnDetector::DetectTurned(FaceDetector& det, const cv::Mat& turned,
                                                                 int q, cv::Size given) {
@@ -83,7 +108,7 @@ Result<std::vector<FaceFact>> QuarterTurnDetector::Detect(const cv::Mat& bgr) {
   auto upright = full_->Detect(bgr);
   if (!upright.ok() || mode_ == RotationMode::kOff) return upright;
   const cv::Size given(bgr.cols, bgr.rows);
-  std::vector<FaceFact> all;  // turned faces, mapped back
+  std::vector<FaceFact> all = *upright;  // then the turned faces, mapped back
   for (int q : kTurns) {
     const cv::Mat turned = TurnImage(bgr, q);
     bool search_fully = mode_ == RotationMode::kAll;
@@ -92,7 +117,7 @@ Result<std::vector<FaceFact>> QuarterTurnDetector::Detect(const cv::Mat& bgr) {
       auto probed = DetectTurned(*probe_, turned, q, given);
       if (!probed.ok()) return probed.status();
       search_fully = std::any_of(probed->begin(), probed->end(),
-                                 [&](const FaceFact& f) { return IsNew(f, *upright); });
+                                 [&](const FaceFact& f) { return f.score >= trigger_score_ && IsNew(f, *upright); });
       all.insert(all.end(), probed->begin(), probed->end());
     }
     if (!search_fully) continue;
@@ -101,7 +126,7 @@ Result<std::vector<FaceFact>> QuarterTurnDetector::Detect(const cv::Mat& bgr) {
     if (!found.ok()) return found.status();
     all.insert(all.end(), found->begin(), found->end());
   }
-  return MergeTurns(*upright, std::move(all));
+  return MergeTurns(std::move(all));
 }
 
 std::string QuarterTurnDetector::Name() const {
@@ -110,7 +135,8 @@ std::string QuarterTurnDetector::Name() const {
     case RotationMode::kAll: return full_->Name() + ", also turned 90/270";
     case RotationMode::kAuto:
       return full_->Name() + ", also turned 90/270 when a probe (faces >= " +
-             std::to_string(probe_->MinFaceSize(4000, 3000)) + " px) finds a face";
+             std::to_string(probe_->MinFaceSize(4000, 3000)) + " px) finds a face scoring >= " +
+             ScoreText(trigger_score_);
   }
   return full_->Name();
 }

@@ -13,17 +13,19 @@
 //  - all: `full` on the photo as given and turned 90 and 270 degrees: 3x the work.
 //  - auto: `full` as given, `probe` on the 90 and 270 turns; a turn whose probe finds a
 //    face the upright pass did not (OverlapOfSmaller < kSameFaceOverlap with every upright
-//    face, after mapping back) is then searched with `full`. The probe's faces are kept too.
+//    face, after mapping back) with a score >= the trigger score is then searched with
+//    `full`. The probe's faces are kept too.
 //    A sideways photo whose faces are all under the probe's size is not noticed (the
 //    upright pass still finds ~45 % of sideways faces).
 // Turned 180 degrees (upside down) is not tried: a camera held so is rare and EXIF says so.
 //
-// A face found in several turns is one face. It keeps the upright pass's box and
-// quarter_turns 0 when that pass found it (most photos are upright, and a detector may also
-// find an upright face, with a box of the wrong shape, in a turned photo: seen on a shared
-// portrait), else the highest-scoring turn's; the other turns' boxes go to
-// FaceFact::other_turns, and recognition embeds the face in each and keeps the most cautious
-// match (a sideways face the upright pass found at a low score is also embedded upright).
+// A face found in several turns is one face. It keeps the box and turn of the photo's
+// likely orientation: the turn whose passes found the most faces, the photo as given on a
+// tie (a detector may also find an upright face, with a box of the wrong shape, in a turned
+// photo: seen on a shared portrait; and in a sideways photo the upright pass finds some faces
+// with boxes of the wrong shape); else the highest-scoring turn's. The other turns' boxes go
+// to FaceFact::other_turns, and recognition embeds the face in each and keeps the most
+// cautious match.
 #pragma once
 
 #include <memory>
@@ -51,12 +53,13 @@ struct QuarterTurnStats {
 class QuarterTurnDetector : public FaceDetector {
  public:
   /// REQUIRES: full != nullptr; probe != nullptr when mode is kAuto (ignored otherwise).
+  /// trigger_score: auto's smallest probe score that triggers a full turned pass.
   QuarterTurnDetector(RotationMode mode, std::unique_ptr<FaceDetector> full,
-                      std::unique_ptr<FaceDetector> probe);
+                      std::unique_ptr<FaceDetector> probe, float trigger_score);
 
   Result<std::vector<FaceFact>> Detect(const cv::Mat& bgr) override;
   /// off: full's name. all: "<full>, also turned 90/270". auto: "<full>, also turned
-  /// 90/270 when a probe (<probe's smallest face> px) finds a face".
+  /// 90/270 when a probe (<probe's smallest face> px) finds a face scoring >= <trigger>".
   std::string Name() const override;
   /// The full detector's (turning does not change which sizes are looked for).
   int MinFaceSize(int width, int height) const override;
@@ -71,6 +74,7 @@ class QuarterTurnDetector : public FaceDetector {
   RotationMode mode_;
   std::unique_ptr<FaceDetector> full_;
   std::unique_ptr<FaceDetector> probe_;
+  float trigger_score_;
   QuarterTurnStats stats_;
 };
 

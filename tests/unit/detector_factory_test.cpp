@@ -54,7 +54,7 @@ TEST_CASE("rotations wrap the detector: auto with a probe for twice the smallest
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE(det.ok());
   CHECK((*det)->Name() ==
-        "dlib-hog tiled (1200 px tiles, faces >= 20 px), also turned 90/270 when a probe (faces >= 40 px) finds a face");
+        "dlib-hog tiled (1200 px tiles, faces >= 20 px), also turned 90/270 when a probe (faces >= 40 px) finds a face scoring >= 0.80");
   CHECK((*det)->MinFaceSize(4000, 3000) == 20);
   c.rotations = pg::RotationMode::kAll;
   CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px), also turned 90/270");

@@ -27,6 +27,7 @@ class PatternDetector : public pg::FaceDetector {
       : name_(std::move(name)), min_face_(min_face), lenient_(lenient) {}
   bool fail = false, fail_turned = false;
   int calls = 0;
+  int sideways_min = 0;  ///< when lenient: the smallest sideways face found
 
   pg::Result<std::vector<pg::FaceFact>> Detect(const cv::Mat& bgr) override {
     ++calls;
@@ -44,7 +45,7 @@ class PatternDetector : public pg::FaceDetector {
       if (IsBlue(bgr, r.x + r.width / 2, r.y + r.height + r.height / 2)) {
         f.box = {r.x, r.y, r.width, 2 * r.height};
         f.score = 0.9;
-      } else if (lenient_ && IsBlue(bgr, r.x + r.width + r.width / 2, r.y + r.height / 2)) {
+      } else if (lenient_ && std::min(r.width, r.height) >= sideways_min && IsBlue(bgr, r.x + r.width + r.width / 2, r.y + r.height / 2)) {
         f.box = {r.x, r.y, 2 * r.width, r.height};
         f.score = 0.4;
       } else {
@@ -95,13 +96,13 @@ struct Made {
   PatternDetector* probe = nullptr;
 };
 
-Made Make(pg::RotationMode mode, int probe_min = 30, bool lenient = false) {
+Made Make(pg::RotationMode mode, int probe_min = 30, bool lenient = false, float trigger = 0.8f) {
   auto full = std::make_unique<PatternDetector>("pattern", 10, lenient);
   auto probe = std::make_unique<PatternDetector>("pattern", probe_min);
   Made m;
   m.full = full.get();
   m.probe = probe.get();
-  m.det = std::make_unique<pg::QuarterTurnDetector>(mode, std::move(full), std::move(probe));
+  m.det = std::make_unique<pg::QuarterTurnDetector>(mode, std::move(full), std::move(probe), trigger);
   return m;
 }
 
@@ -169,6 +170,21 @@ TEST_CASE("auto: a probe that finds a new face sends only its turn to the full p
   CHECK(std::any_of(faces->begin(), faces->end(), [&](const pg::FaceFact& f) { return SameBox(f.box, small); }));
 }
 
+TEST_CASE("auto: a new probe face under the trigger score is reported but runs no full pass", "[quarter-turns]") {
+  cv::Mat img = Canvas();
+  const pg::Box big = DrawFace(&img, 100, 100, 40, 1);    // the probe finds it at 0.9
+  DrawFace(&img, 300, 200, 15, 1);                        // only a full turned pass would
+  Made m = Make(pg::RotationMode::kAuto, 30, false, /*trigger=*/0.95f);
+  auto faces = m.det->Detect(img);
+  REQUIRE(faces.ok());
+  CHECK(m.full->calls == 1);
+  CHECK(m.probe->calls == 2);
+  REQUIRE(faces->size() == 1);
+  CHECK(SameBox((*faces)[0].box, big));
+  CHECK((*faces)[0].quarter_turns == 1);
+  CHECK_THAT(m.det->Name(), Catch::Contains("scoring >= 0.95"));
+}
+
 TEST_CASE("auto: sideways faces all under the probe's size go unnoticed", "[quarter-turns]") {
   cv::Mat img = Canvas();
   DrawFace(&img, 100, 100, 20, 3);
@@ -217,6 +233,23 @@ TEST_CASE("a face found upright and turned is kept once as upright with the turn
   CHECK(second->other_turns.empty());
 }
 
+TEST_CASE("in a sideways photo a face keeps the turn that found the most faces", "[quarter-turns]") {
+  cv::Mat img = Canvas();
+  const pg::Box big = DrawFace(&img, 60, 80, 50, 1);  // found upright too (weakly)
+  DrawFace(&img, 250, 40, 25, 1);
+  DrawFace(&img, 250, 200, 20, 1);
+  Made m = Make(pg::RotationMode::kAll, 30, /*lenient=*/true);
+  m.full->sideways_min = 45;  // the upright pass finds only the big sideways face
+  auto faces = m.det->Detect(img);
+  REQUIRE(faces.ok());
+  REQUIRE(faces->size() == 3);
+  for (const auto& f : *faces) CHECK(f.quarter_turns == 1);  // turn 90 found 3, upright 1
+  const auto first = std::find_if(faces->begin(), faces->end(), [&](const pg::FaceFact& f) { return SameBox(f.box, big); });
+  REQUIRE(first != faces->end());
+  REQUIRE(first->other_turns.size() == 1);
+  CHECK(first->other_turns[0].quarter_turns == 0);  // still embedded as the upright pass saw it
+}
+
 TEST_CASE("any failing pass fails the detection, upright or turned, full or probe", "[quarter-turns]") {
   cv::Mat img = Canvas();
   DrawFace(&img, 100, 100, 40, 1);
@@ -245,7 +278,7 @@ TEST_CASE("rotation modes parse by name and a bad one lists the valid ones", "[q
   CHECK(bad.status().code() == pg::Code::kConfig);
   CHECK_THAT(bad.status().message(), Catch::Contains("off, auto, all"));
   Made m = Make(pg::RotationMode::kAuto);
-  CHECK(m.det->Name() == "pattern, also turned 90/270 when a probe (faces >= 30 px) finds a face");
+  CHECK(m.det->Name() == "pattern, also turned 90/270 when a probe (faces >= 30 px) finds a face scoring >= 0.80");
   CHECK(m.det->MinFaceSize(4000, 3000) == 10);
 }
 
