@@ -56,9 +56,8 @@ struct DetectorConfig {
   /// Rotated photos (`--rotations off|auto|all`): a phone held sideways without an EXIF
   /// orientation gives a photo whose faces lie on their side; tiled SSD then finds 45 % of
   /// them instead of 96 % (docs/eval-detection.md, "Rotated photos": 32 % of faces >= 40 px in
-  /// turned scenes; auto 94 %, upright 92.5 %, at 2 full + 2 probe passes per upright group
-  /// photo instead of 1, as its probes often trigger). Default: auto (never costlier than all,
-  /// never fewer faces than off).
+  /// turned scenes; auto 94 %, upright 92.5 %, at 1.5 full + 2 probe passes per upright group
+  /// photo, ~1.9 full passes' work, instead of 1; all: 3). Default: auto.
   RotationMode rotations = RotationMode::kAuto;
 
   /// auto: the probes look for faces of at least this many times min_face_px (a tiled pass
@@ -67,6 +66,7 @@ struct DetectorConfig {
 
   /// auto: a probe's new face triggers the full turned pass only at this score or above.
   /// Default: 0.8 (SSD's false faces in the probes score 0.5-0.7; docs/eval-detection.md).
+  /// The score is on the detector's own scale (SSD, BlazeFace: probabilities).
   /// The probe's faces under it are still reported.
   float rotation_trigger_score = 0.8f;
 };
