@@ -13,6 +13,15 @@ namespace {
 /// The clockwise quarter turns tried besides the photo as given: 90 and 270 degrees.
 constexpr int kTurns[] = {1, 3};
 
+/// The first of `known` that `f` overlaps as the same face (OverlapOfSmaller >=
+/// kSameFaceOverlap), or known.end().
+template <typename Faces>
+auto SameFace(Faces& known, const FaceFact& f) {
+  return std::find_if(known.begin(), known.end(), [&](const FaceFact& k) {
+    return OverlapOfSmaller(k.box, f.box) >= kSameFaceOverlap;
+  });
+}
+
 /// The turn (0, 1 or 3) in which the most of `faces` were found; the lowest on a tie, so the
 /// photo as given wins ties.
 int LikelyTurn(const std::vector<FaceFact>& faces) {
@@ -39,9 +48,7 @@ std::vector<FaceFact> MergeTurns(std::vector<FaceFact> faces) {
   std::stable_sort(turned.begin(), turned.end(),
                    [](const FaceFact& a, const FaceFact& b) { return a.score > b.score; });
   for (FaceFact& t : turned) {
-    auto same = std::find_if(kept.begin(), kept.end(), [&](const FaceFact& k) {
-      return OverlapOfSmaller(k.box, t.box) >= kSameFaceOverlap;
-    });
+    auto same = SameFace(kept, t);
     if (same == kept.end()) {
       kept.push_back(std::move(t));
       continue;
@@ -60,13 +67,6 @@ std::string ScoreText(float score) {
   char text[16];
   std::snprintf(text, sizeof text, "%.2f", static_cast<double>(score));
   return text;
-}
-
-/// True when `f` overlaps none of `known` as the same face.
-bool IsNew(const FaceFact& f, const std::vector<FaceFact>& known) {
-  return std::none_of(known.begin(), known.end(), [&](const FaceFact& k) {
-    return OverlapOfSmaller(f.box, k.box) >= kSameFaceOverlap;
-  });
 }
 
 }  // namespace
@@ -117,7 +117,9 @@ Result<std::vector<FaceFact>> QuarterTurnDetector::Detect(const cv::Mat& bgr) {
       auto probed = DetectTurned(*probe_, turned, q, given);
       if (!probed.ok()) return probed.status();
       search_fully = std::any_of(probed->begin(), probed->end(),
-                                 [&](const FaceFact& f) { return f.score >= trigger_score_ && IsNew(f, *upright); });
+                                 [&](const FaceFact& f) {
+                                   return f.score >= trigger_score_ && SameFace(*upright, f) == upright->end();
+                                 });
       all.insert(all.end(), probed->begin(), probed->end());
     }
     if (!search_fully) continue;
