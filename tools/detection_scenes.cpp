@@ -97,15 +97,37 @@ Result<std::vector<FacePatch>> CutFacePatches(const std::string& testdata, FaceD
     const int m = int(0.6 * f.box.w);
     const cv::Rect cut = cv::Rect(f.box.x - m, f.box.y - m, f.box.w + 2 * m, f.box.h + 2 * m) &
                          cv::Rect(0, 0, bgr->cols, bgr->rows);
-    patches.push_back({file, (*bgr)(cut).clone(), {f.box.x - cut.x, f.box.y - cut.y, f.box.w, f.box.h}});
+    patches.push_back({file, (*bgr)(cut).clone(), {f.box.x - cut.x, f.box.y - cut.y, f.box.w, f.box.h}, {}});
     if (portraits != nullptr) portraits->push_back({"identities/" + file, *bgr, {{f.box, false}}});
+  }
+  return patches;
+}
+
+std::vector<FacePatch> CutAnnotatedFacePatches(const std::vector<EvalImage>& dlib_faces) {
+  std::vector<FacePatch> patches;
+  for (const EvalImage& photo : dlib_faces) {
+    for (size_t i = 0; i < photo.truth.size(); ++i) {
+      const Box& f = photo.truth[i].box;
+      if (photo.truth[i].ignore || f.w <= 0 || f.h <= 0) continue;
+      const int m = int(0.4 * std::max(f.w, f.h));
+      const cv::Rect cut =
+          cv::Rect(f.x - m, f.y - m, f.w + 2 * m, f.h + 2 * m) & cv::Rect(0, 0, photo.bgr.cols, photo.bgr.rows);
+      FacePatch p{photo.name + " face " + std::to_string(i + 1), photo.bgr(cut).clone(),
+                  {f.x - cut.x, f.y - cut.y, f.w, f.h}, {}};
+      for (size_t j = 0; j < photo.truth.size(); ++j) {
+        const Box& o = photo.truth[j].box;
+        const cv::Rect shown = cv::Rect(o.x, o.y, o.w, o.h) & cut;
+        if (j != i && shown.area() > 0) p.others.push_back({shown.x - cut.x, shown.y - cut.y, shown.width, shown.height});
+      }
+      patches.push_back(std::move(p));
+    }
   }
   return patches;
 }
 
 std::vector<EvalImage> ComposeScenes(const std::vector<FacePatch>& patches, const std::vector<EvalImage>& backgrounds,
                                      int count, int width, int height, int faces_per_scene, int min_face,
-                                     int max_face, unsigned seed) {
+                                     int max_face, unsigned seed, double max_upscale) {
   std::vector<EvalImage> scenes;
   if (patches.empty() || backgrounds.empty()) return scenes;
   cv::RNG rng(seed);
@@ -123,6 +145,7 @@ std::vector<EvalImage> ComposeScenes(const std::vector<FacePatch>& patches, cons
       const FacePatch& p = patches[size_t(rng.uniform(0, int(patches.size())))];
       const double side = std::exp(rng.uniform(std::log(double(min_face)), std::log(double(max_face))));
       const double scale = side / p.face.w;
+      if (scale > max_upscale) continue;  // too blurred to stand for a face of that size
       const cv::Size size(std::max(1, int(std::lround(p.bgr.cols * scale))),
                           std::max(1, int(std::lround(p.bgr.rows * scale))));
       if (size.width >= width || size.height >= height) continue;
@@ -145,9 +168,12 @@ std::vector<EvalImage> ComposeScenes(const std::vector<FacePatch>& patches, cons
       cv::merge(std::vector<cv::Mat>{mask, mask, mask}, mask3);
       cv::Mat blended = patch_f.mul(mask3) + roi_f.mul(cv::Scalar::all(1.0) - mask3);
       blended.convertTo(roi, CV_8UC3);
-      scene.truth.push_back({{where.x + int(std::lround(p.face.x * scale)), where.y + int(std::lround(p.face.y * scale)),
-                              int(std::lround(p.face.w * scale)), int(std::lround(p.face.h * scale))},
-                             false});
+      auto place = [&](const Box& b) {
+        return Box{where.x + int(std::lround(b.x * scale)), where.y + int(std::lround(b.y * scale)),
+                   int(std::lround(b.w * scale)), int(std::lround(b.h * scale))};
+      };
+      scene.truth.push_back({place(p.face), false});
+      for (const Box& o : p.others) scene.truth.push_back({place(o), true});
       ++k;
     }
     scenes.push_back(std::move(scene));

@@ -19,6 +19,8 @@
 
 #include <CLI/CLI.hpp>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "detection_scenes.h"
 #include "faces/detector_factory.h"
@@ -121,9 +123,16 @@ int main(int argc, char** argv) {
   app.add_option("--timing-scenes", timing_scenes, "scenes also timed on 1 thread");
   app.add_option("--min-face", min_face, "smallest face that matters (px), passed to the detectors");
   app.add_option("--seed", seed, "scene composition seed");
+  std::string scene_faces = "identities";
+  app.add_option("--scene-faces", scene_faces,
+                 "faces pasted into the scenes: identities (portraits, truth = HOG x1's box) or annotated "
+                 "(the dlib_faces group photos' human-annotated faces, 30-200 px, enlarged at most 2x)")
+      ->check(CLI::IsMember({"identities", "annotated"}));
   float min_score = pg::DetectorConfig{}.min_score;
   app.add_option("--min-score", min_score, "CNN detectors' smallest confidence kept");
   app.add_option("--out", out, "write the markdown table here too");
+  std::string dump_dir;
+  app.add_option("--dump-scenes", dump_dir, "write each scene as DIR/scene-N.jpg with its truth boxes drawn (green; ignored: grey)");
   CLI11_PARSE(app, argc, argv);
 
   auto fail = [](const std::string& what) {
@@ -151,8 +160,14 @@ int main(int argc, char** argv) {
     if (n.name.find(".tif") == std::string::npos && n.name.find("DuTillet") == std::string::npos &&
         n.name.find("smiley") == std::string::npos)
       backgrounds.push_back(n);
+  // Annotated faces: truth drawn by people, not by a compared detector (the identity
+  // patches are the faces HOG x1 finds, with HOG's box). PASCAL faces are 37-109 px, so
+  // they are pasted at 30-200 px and enlarged at most 2x.
+  const std::vector<pg::FacePatch> annotated = pg::CutAnnotatedFacePatches(*dlib_faces);
+  const bool use_annotated = scene_faces == "annotated";
   const std::vector<pg::EvalImage> group =
-      pg::ComposeScenes(*patches, backgrounds, scenes, 4000, 3000, faces_per_scene, 30, 300, seed);
+      use_annotated ? pg::ComposeScenes(annotated, backgrounds, scenes, 4000, 3000, faces_per_scene, 30, 200, seed, 2.0)
+                    : pg::ComposeScenes(*patches, backgrounds, scenes, 4000, 3000, faces_per_scene, 30, 300, seed);
   std::vector<pg::EvalImage> turned;
   for (const auto& s : group) turned.push_back(pg::RotateClockwise(s));
   // The backgrounds at 12 MP with no face pasted: negatives at the size the tiles see.
@@ -160,8 +175,20 @@ int main(int argc, char** argv) {
       pg::ComposeScenes(*patches, backgrounds, int(backgrounds.size()), 4000, 3000, 0, 30, 300, seed);
   std::cerr << "data: " << dlib_faces->size() << " dlib_faces photos, " << group.size() << " scenes from "
             << patches->size() << " identity photos (" << skipped << " without a HOG face skipped), "
-            << negatives->size() << " negatives, " << empty12.size() << " empty 12 MP backgrounds\n";
+            << negatives->size() << " negatives, " << empty12.size() << " empty 12 MP backgrounds; scene faces: "
+            << (use_annotated ? std::to_string(annotated.size()) + " human-annotated dlib_faces faces" : "identity photos")
+            << "\n";
 
+  if (!dump_dir.empty()) {
+    for (size_t i = 0; i < group.size(); ++i) {
+      cv::Mat shown = group[i].bgr.clone();
+      for (const pg::TruthBox& t : group[i].truth)
+        cv::rectangle(shown, cv::Rect(t.box.x, t.box.y, t.box.w, t.box.h),
+                      t.ignore ? cv::Scalar(160, 160, 160) : cv::Scalar(0, 255, 0), 3);
+      const std::string path = dump_dir + "/scene-" + std::to_string(i + 1) + ".jpg";
+      if (!cv::imwrite(path, shown)) return fail(path + ": cannot write");
+    }
+  }
   std::ostringstream md;
   md << "| detector | scenes: recall 20-30 / 30-40 / 40-60 / 60-100 / 100-200 / 200-300 / 300+ px | scenes: recall >= 40 px "
         "| scenes: precision | dlib_faces: recall | portraits: recall | turned 90: recall >= 40 px | turned 90: found righted "
@@ -237,7 +264,8 @@ int main(int argc, char** argv) {
     Tally t;
     for (const auto& s : group) pg::TallyBySize(s.truth, pg::MatchDetections(s.truth, {}, 0.3), &t.buckets);
     for (size_t i = 0; i < t.buckets.size(); ++i) head << (i ? ", " : "") << t.buckets[i].Label() << " " << t.buckets[i].faces;
-    head << " (" << t.faces() << " faces in " << group.size() << " scenes of 4000x3000; dlib_faces: ";
+    head << " (" << t.faces() << " faces in " << group.size() << " scenes of 4000x3000, pasted from "
+         << (use_annotated ? "the human-annotated dlib_faces faces" : "the identity photos") << "; dlib_faces: ";
     Tally v;
     for (const auto& s : *dlib_faces) pg::TallyBySize(s.truth, pg::MatchDetections(s.truth, {}, 0.3), &v.buckets);
     head << v.faces() << " faces).\n\n";
