@@ -3,13 +3,14 @@
 //   datasets   detection/dlib_faces (8 PASCAL VOC photos, 43 human-annotated faces),
 //              identities/ portraits as they are (truth: the face HOG locates),
 //              synthetic 12 MP group scenes: identities/ photos pasted over the negatives at
-//              known places and sizes (30-300 px), the same scenes turned 90 degrees,
+//              known places and sizes (30-300 px), or with --scene-faces annotated the
+//              dlib_faces faces a person boxed (30-200 px), the same scenes turned 90 degrees,
 //              detection/negatives (no human faces) and the 12 MP backgrounds without faces
 //   metrics    recall per face-size bucket at IoU >= 0.3, precision, false positives per
 //              negative image, ms per 12 MP scene with 1 and 2 OpenCV threads; with rotations
 //              (spec suffix @rotations=off|auto|all, @probe=N), the full and probe passes per
 //              upright and per turned scene, and the share of turned faces found in the turn
-//              that rights them
+//              that rights them; every false face is named on stderr (image, box, score)
 // Third-party photos are read in place from the shared testdata folder, never copied.
 #include <chrono>
 #include <fstream>
@@ -79,6 +80,13 @@ bool Run(pg::FaceDetector& det, const std::vector<pg::EvalImage>& images, Tally*
         for (const auto& o : f.other_turns) in_turn |= o.quarter_turns == righting_turn;
         t->righted += in_turn ? 1 : 0;
       }
+    for (size_t d = 0; d < faces->size(); ++d)  // name each false face: what fooled the detector
+      if (!m.detection_matched[d]) {
+        const pg::FaceFact& f = (*faces)[d];
+        std::cerr << "false face: " << img.name << " at " << f.box.x << "," << f.box.y << " " << f.box.w << "x"
+                  << f.box.h << " score " << std::fixed << std::setprecision(2) << f.score << std::defaultfloat
+                  << "\n";
+      }
     pg::TallyBySize(img.truth, m, &t->buckets);
     t->detections += int(faces->size());
     t->false_positives += m.false_positives;
@@ -113,11 +121,11 @@ int main(int argc, char** argv) {
   std::string testdata, models, out;
   std::vector<std::string> specs = {"hog@untiled", "hog", "ssd@untiled", "ssd", "blazeface@untiled", "blazeface",
                                     "ssd+blazeface"};
-  int scenes = 8, faces_per_scene = 24, timing_scenes = 2, min_face = 20;
+  int scenes = 8, faces_per_scene = 24, timing_scenes = 2, min_face = pg::DetectorConfig{}.min_face_px;
   unsigned seed = 20261129;
   app.add_option("--testdata", testdata, "the shared testdata folder")->required();
   app.add_option("--models", models, "models folder")->required();
-  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`, with suffixes @untiled, @rotations=off|auto|all, @probe=N, @trigger=X, @upsample (HOG), @min-face=N");
+  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`, with suffixes @untiled, @rotations=off|auto|all, @probe=N, @trigger=X, @upsample (HOG), @min-face=N, @margin=X");
   app.add_option("--scenes", scenes, "synthetic 12 MP scenes");
   app.add_option("--faces-per-scene", faces_per_scene, "faces pasted per scene");
   app.add_option("--timing-scenes", timing_scenes, "scenes also timed on 1 thread");
@@ -219,13 +227,15 @@ int main(int argc, char** argv) {
         config.rotation_probe_factor = std::stoi(part.substr(6));
       } else if (part.rfind("trigger=", 0) == 0 && part.size() > 8) {
         config.rotation_trigger_score = std::stof(part.substr(8));  // auto's probe trigger score
+      } else if (part.rfind("margin=", 0) == 0 && part.size() > 7) {
+        config.min_face_margin = std::stod(part.substr(7));  // level 0: min face at X x the inner's smallest
       } else if (part == "upsample") {
         config.hog_upsample_max_side = 1 << 20;  // HOG x1 upsample on any size (12 MP: ~40 px faces)
       } else if (part.rfind("min-face=", 0) == 0 && part.size() > 9 && part.size() < 15 &&
                  part.find_first_not_of("0123456789", 9) == std::string::npos) {
         config.min_face_px = std::stoi(part.substr(9));  // e.g. a probe pass alone, to time it
       } else {
-        return fail(spec + ": unknown suffix @" + part + " (untiled, rotations=MODE, probe=N, trigger=X, upsample, min-face=N)");
+        return fail(spec + ": unknown suffix @" + part + " (untiled, rotations=MODE, probe=N, trigger=X, upsample, min-face=N, margin=X)");
       }
     }
     auto det = pg::MakeFaceDetector(config, models);

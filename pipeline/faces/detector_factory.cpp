@@ -124,6 +124,7 @@ Result<std::unique_ptr<FaceDetector>> MakeUprightDetector(const DetectorConfig& 
       TilingParams tiling;
       tiling.tile_side = kind.tile_side;
       tiling.min_face_px = config.min_face_px;
+      tiling.min_face_margin = config.min_face_margin;
       made = MakeTiledDetector(std::move(*made), tiling);
       if (!made.ok()) return made.status();
     }

@@ -155,7 +155,8 @@ TilePlan PlanTiles(int width, int height, int inner_min_face, const TilingParams
   TilePlan plan;
   const int side = params.tile_side;
   plan.overlap = TileOverlap(inner_min_face);
-  plan.working_scale = std::min(params.max_upscale, static_cast<double>(inner_min_face) / params.min_face_px);
+  plan.working_scale =
+      std::min(params.max_upscale, params.min_face_margin * inner_min_face / params.min_face_px);
   const double fit = static_cast<double>(side) / std::max(width, height);  // whole image in one tile
   double s = plan.working_scale;
   for (int level = 0;; ++level) {

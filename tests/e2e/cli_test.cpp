@@ -499,7 +499,7 @@ TEST_CASE_METHOD(CliFixture, "the report names the detector config, and --detect
   CHECK(tiled.exit_code == 0);
   auto j = nlohmann::json::parse(ReadText(dir / "tiled/report.json"));
   CHECK(j["summary"]["face_detector"] ==
-        "ssd-mobilenetv1 tiled (512 px tiles, faces >= 20 px), also turned 90/270 when a probe (faces >= 40 px) finds a face scoring >= 0.80");
+        "ssd-mobilenetv1 tiled (512 px tiles, faces >= 25 px), also turned 90/270 when a probe (faces >= 50 px) finds a face scoring >= 0.80");
   CHECK(j["items"][0]["verdict"] == "publish");
 
   auto plain = Run("run --no-recognition --detector hog --no-tiling --rotations off " + Quote(dir / "in") + " --out " +
@@ -521,8 +521,8 @@ TEST_CASE_METHOD(CliFixture, "the rotation mode off auto or all is named in the 
                  "[cli][detector]") {
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   const std::vector<std::pair<std::string, std::string>> modes = {
-      {"", ", also turned 90/270 when a probe (faces >= 40 px) finds a face scoring >= 0.80"},  // the default: auto
-      {"--rotations auto", ", also turned 90/270 when a probe (faces >= 40 px) finds a face scoring >= 0.80"},
+      {"", ", also turned 90/270 when a probe (faces >= 50 px) finds a face scoring >= 0.80"},  // the default: auto
+      {"--rotations auto", ", also turned 90/270 when a probe (faces >= 50 px) finds a face scoring >= 0.80"},
       {"--rotations all", ", also turned 90/270"},
       {"--rotations off", ""}};
   for (size_t i = 0; i < modes.size(); ++i) {
@@ -532,7 +532,7 @@ TEST_CASE_METHOD(CliFixture, "the rotation mode off auto or all is named in the 
     auto r = Run("run --no-recognition " + flag + " " + Quote(dir / "in") + " --out " + Quote(out) + " --db " + Quote(db));
     CHECK(r.exit_code == 0);
     auto j = nlohmann::json::parse(ReadText(out + "/report.json"));
-    CHECK(j["summary"]["face_detector"] == "ssd-mobilenetv1 tiled (512 px tiles, faces >= 20 px)" + suffix);
+    CHECK(j["summary"]["face_detector"] == "ssd-mobilenetv1 tiled (512 px tiles, faces >= 25 px)" + suffix);
   }
   const std::vector<std::string> commands = {
       "check --no-recognition " + Quote(dir / "in/a.png"),

@@ -54,10 +54,10 @@ TEST_CASE("rotations wrap the detector: auto with a probe for twice the smallest
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE(det.ok());
   CHECK((*det)->Name() ==
-        "dlib-hog tiled (1200 px tiles, faces >= 20 px), also turned 90/270 when a probe (faces >= 40 px) finds a face scoring >= 0.80");
-  CHECK((*det)->MinFaceSize(4000, 3000) == 20);
+        "dlib-hog tiled (1200 px tiles, faces >= 25 px), also turned 90/270 when a probe (faces >= 50 px) finds a face scoring >= 0.80");
+  CHECK((*det)->MinFaceSize(4000, 3000) == 25);
   c.rotations = pg::RotationMode::kAll;
-  CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px), also turned 90/270");
+  CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog tiled (1200 px tiles, faces >= 25 px), also turned 90/270");
   c.rotations = pg::RotationMode::kAuto;
   c.tiling = false;  // no pass is cheaper than the one untiled pass: every turn is searched
   CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog, also turned 90/270");
@@ -65,17 +65,17 @@ TEST_CASE("rotations wrap the detector: auto with a probe for twice the smallest
   c.rotation_probe_factor = 0;
   CHECK(pg::MakeFaceDetector(c, "").status().code() == pg::Code::kConfig);
   c.rotations = pg::RotationMode::kOff;
-  CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");
+  CHECK((*pg::MakeFaceDetector(c, ""))->Name() == "dlib-hog tiled (1200 px tiles, faces >= 25 px)");
 }
 
 TEST_CASE("hog tiled names the whole config and reaches the smallest face asked for", "[detector-factory]") {
-  pg::DetectorConfig c;  // defaults: tiled, 20 px
+  pg::DetectorConfig c;  // defaults: tiled, 25 px
   c.spec = "hog";
   c.rotations = pg::RotationMode::kOff;
   auto det = pg::MakeFaceDetector(c, "");
   REQUIRE(det.ok());
-  CHECK((*det)->Name() == "dlib-hog tiled (1200 px tiles, faces >= 20 px)");
-  CHECK((*det)->MinFaceSize(4000, 3000) == 20);
+  CHECK((*det)->Name() == "dlib-hog tiled (1200 px tiles, faces >= 25 px)");
+  CHECK((*det)->MinFaceSize(4000, 3000) == 25);
   auto faces = (*det)->Detect(pg::testing::DrawScene(640, 480));
   REQUIRE(faces.ok());
   CHECK(faces->empty());

@@ -144,7 +144,7 @@ TEST_CASE("tiles cover the image at every level and neighbours overlap as docume
     const pg::TilePlan plan = pg::PlanTiles(w, h, m, p);
     CHECK(plan.overlap == pg::TileOverlap(m));
     CHECK(plan.overlap >= 2 * m + 2 * pg::kTileEdgeMargin);
-    CHECK(plan.working_scale == Approx(std::min(2.0, m / 20.0)));
+    CHECK(plan.working_scale == Approx(std::min(2.0, p.min_face_margin * m / 20.0)));
     const int levels = plan.tiles.back().level + 1;
     for (int level = 0; level < levels; ++level) {
       cv::Mat covered(h, w, CV_8U, cv::Scalar(0));
@@ -177,6 +177,7 @@ TEST_CASE("each level halves the scale until the whole image fits one tile", "[t
   pg::TilingParams p;
   p.tile_side = 512;
   p.min_face_px = 20;
+  p.min_face_margin = 1.0;  // the smallest face at the inner's own limit: level 0 at scale 1
   const pg::TilePlan plan = pg::PlanTiles(4000, 3000, 20, p);  // working scale 1
   std::vector<double> widths;
   for (const auto& t : plan.tiles) {
@@ -193,6 +194,7 @@ TEST_CASE("a small image is one pass enlarged to the working scale and one as it
   pg::TilingParams p;
   p.tile_side = 1200;
   p.min_face_px = 20;
+  p.min_face_margin = 1.0;
   const pg::TilePlan plan = pg::PlanTiles(500, 375, 40, p);
   REQUIRE(plan.tiles.size() == 2);
   CHECK(plan.working_scale == 2.0);
@@ -211,6 +213,7 @@ TEST_CASE("a face cut by a tile edge is reported once with its full box", "[tili
   pg::TilingParams p;
   p.tile_side = 256;
   p.min_face_px = 16;
+  p.min_face_margin = 1.0;  // working scale 1: tiles are the image's own pixels
   auto made = pg::MakeTiledDetector(RedSquareDetector(16, &calls), p);
   REQUIRE(made.ok());
   const pg::TilePlan plan = pg::PlanTiles(2000, 1500, 16, p);
@@ -280,11 +283,46 @@ TEST_CASE("tiling finds faces the inner misses on the whole image, at the scale 
   auto faces = (*made)->Detect(img);
   REQUIRE(faces.ok());
   CHECK(faces->size() == want.size());
-  for (const auto& r : want) CHECK(WorstSideError(*faces, r) <= 2);  // working scale 0.8
+  for (const auto& r : want) CHECK(WorstSideError(*faces, r) <= 2);  // working scale 1.25 x 24 / 30 = 1
   auto again = (*made)->Detect(img);  // deterministic
   REQUIRE(again.ok());
   REQUIRE(again->size() == faces->size());
   for (size_t i = 0; i < faces->size(); ++i) CHECK((*again)[i].box.x == (*faces)[i].box.x);
+}
+
+TEST_CASE("the smallest face that matters reaches the inner a margin above its limit, where it is found",
+          "[tiling]") {
+  // Like SSD at its limit: the inner says it finds 24 px faces but finds only those of 28.
+  auto at_limit = [] {
+    auto det = RedSquareDetector(28);
+    det->min_face = 24;
+    return det;
+  };
+  cv::Mat img = WhiteCanvas(3000, 2000);
+  std::vector<cv::Rect> want;
+  for (int i = 0; i < 6; ++i) want.emplace_back(150 + i * 460, 400 + (i % 2) * 900, 40, 40);
+  for (const auto& r : want) DrawFace(&img, r);
+  pg::TilingParams p;
+  p.tile_side = 512;
+  p.min_face_px = 40;
+
+  p.min_face_margin = 1.0;  // level 0 at 0.6: a 40 px face is 24 px, exactly the limit
+  CHECK(pg::PlanTiles(3000, 2000, 24, p).working_scale == Approx(0.6));
+  auto at_one = pg::MakeTiledDetector(at_limit(), p);
+  REQUIRE(at_one.ok());
+  auto missed = (*at_one)->Detect(img);
+  REQUIRE(missed.ok());
+  CHECK(missed->empty());
+
+  p.min_face_margin = 1.25;  // the default: level 0 at 0.75, a 40 px face is 30 px
+  CHECK(pg::TilingParams{}.min_face_margin == 1.25);
+  CHECK(pg::PlanTiles(3000, 2000, 24, p).working_scale == Approx(0.75));
+  auto with_margin = pg::MakeTiledDetector(at_limit(), p);
+  REQUIRE(with_margin.ok());
+  auto found = (*with_margin)->Detect(img);
+  REQUIRE(found.ok());
+  CHECK(found->size() == want.size());
+  for (const auto& r : want) CHECK(WorstSideError(*found, r) <= 2);
 }
 
 TEST_CASE("a failing tile fails the whole detection", "[tiling]") {
