@@ -27,8 +27,8 @@ namespace {
 
 std::string DefaultDbPath() { return pg::DefaultDirectoryDbPath(); }
 
-/// The face-recognition models folder: the build's PG_DEFAULT_MODELS_DIR when defined,
-/// else models/ of the source tree this binary was built from.
+/// The face-recognition models folder: the build's PG_DEFAULT_MODELS_DIR (CMake sets it to
+/// models/ of the source tree, absolute), else models/ beside this source file.
 std::string DefaultModelsDir() {
 #ifdef PG_DEFAULT_MODELS_DIR
   return PG_DEFAULT_MODELS_DIR;

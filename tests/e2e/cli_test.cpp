@@ -53,6 +53,14 @@ TEST_CASE("version and help flags work on every command", "[cli]") {
   }
 }
 
+TEST_CASE("the default models folder is the source tree's, whatever the working directory", "[cli]") {
+  TempDir elsewhere;
+  auto h = RunCommand("cd " + Quote(elsewhere.path()) + " && " + Quote(kCli) + " check --help");
+  REQUIRE(h.exit_code == 0);
+  const std::string want = "model folder (default: " + std::string(PG_MODELS_DIR) + ")";
+  CHECK_THAT(h.out, Catch::Contains(want));  // absolute: not "../../models" from a relative __FILE__
+}
+
 TEST_CASE("bad command lines exit 64", "[cli]") {
   CHECK(CliFixture::Run("").exit_code == 64);
   CHECK(CliFixture::Run("frobnicate").exit_code == 64);
