@@ -38,7 +38,7 @@ Result<std::vector<EvalImage>> LoadDlibFaces(const std::string& testdata) {
       // The XML lists the whole dlib set; the shared folder holds a subset of its photos.
       if (!fs::exists(dir / img.attribute("file").as_string())) continue;
       EvalImage e;
-      e.name = std::string("dlib_faces/") + img.attribute("file").as_string();
+      e.name = std::string("dlib_faces/") + img.attribute("file").as_string() + " [" + xml + "]";
       Result<cv::Mat> bgr = ReadImage(dir / img.attribute("file").as_string());
       if (!bgr.ok()) return bgr.status();
       e.bgr = *bgr;

@@ -24,7 +24,8 @@ struct EvalImage {
 };
 
 /// detection/dlib_faces: the annotated PASCAL VOC photos present there, with their dlib XML
-/// boxes (the XML files list more photos than the folder holds).
+/// boxes (the XML files list more photos than the folder holds). Names end in
+/// " [training.xml]" or " [testing.xml]": dlib trained its HOG detector on the first.
 Result<std::vector<EvalImage>> LoadDlibFaces(const std::string& testdata);
 
 /// detection/negatives: photos and scans without human faces, decoded by publish-gate.

@@ -25,6 +25,7 @@
 
 #include "detection_scenes.h"
 #include "faces/detector_factory.h"
+#include "faces/ensemble_detector.h"
 #include "faces/quarter_turn_detector.h"
 
 namespace {
@@ -114,6 +115,44 @@ std::string Passes(const Tally& t) {
   return Fixed(double(t.full_passes) / n, 1) + " + " + Fixed(double(t.probe_passes) / n, 1);
 }
 
+/// Reads a detector spec with eval suffixes into `config` (spec, tiling, rotations...):
+/// "@untiled" (no tiling), "@rotations=off|auto|all", "@probe=N" (auto's probe looks for
+/// faces of N x --min-face), "@trigger=X", "@margin=X", "@upsample" (HOG x1 at any size),
+/// "@min-face=N" (this spec only); e.g. "ssd@rotations=auto@probe=3". False, with a message,
+/// on an unknown suffix.
+bool ParseSpec(const std::string& spec, pg::DetectorConfig* config, std::string* error) {
+  std::stringstream parts(spec);
+  std::getline(parts, config->spec, '@');
+  for (std::string part; std::getline(parts, part, '@');) {
+    if (part == "untiled") {
+      config->tiling = false;
+    } else if (part.rfind("rotations=", 0) == 0) {
+      auto mode = pg::ParseRotationMode(part.substr(10));
+      if (!mode.ok()) {
+        *error = mode.status().message();
+        return false;
+      }
+      config->rotations = *mode;
+    } else if (part.rfind("probe=", 0) == 0 && part.size() > 6 && part.size() < 10 &&
+               part.find_first_not_of("0123456789", 6) == std::string::npos) {
+      config->rotation_probe_factor = std::stoi(part.substr(6));
+    } else if (part.rfind("trigger=", 0) == 0 && part.size() > 8) {
+      config->rotation_trigger_score = std::stof(part.substr(8));  // auto's probe trigger score
+    } else if (part.rfind("margin=", 0) == 0 && part.size() > 7) {
+      config->min_face_margin = std::stod(part.substr(7));  // level 0: min face at X x the inner's smallest
+    } else if (part == "upsample") {
+      config->hog_upsample_max_side = 1 << 20;  // HOG x1 upsample on any size (12 MP: ~40 px faces)
+    } else if (part.rfind("min-face=", 0) == 0 && part.size() > 9 && part.size() < 15 &&
+               part.find_first_not_of("0123456789", 9) == std::string::npos) {
+      config->min_face_px = std::stoi(part.substr(9));  // e.g. a probe pass alone, to time it
+    } else {
+      *error = "unknown suffix @" + part + " (untiled, rotations=MODE, probe=N, trigger=X, upsample, min-face=N, margin=X)";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,7 +164,7 @@ int main(int argc, char** argv) {
   unsigned seed = 20261129;
   app.add_option("--testdata", testdata, "the shared testdata folder")->required();
   app.add_option("--models", models, "models folder")->required();
-  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`, with suffixes @untiled, @rotations=off|auto|all, @probe=N, @trigger=X, @upsample (HOG), @min-face=N, @margin=X");
+  app.add_option("--detector", specs, "detector specs to compare (repeatable), as for `check --detector`, with suffixes @untiled, @rotations=off|auto|all, @probe=N, @trigger=X, @upsample (HOG), @min-face=N, @margin=X; members joined by | are configured separately and merged");
   app.add_option("--scenes", scenes, "synthetic 12 MP scenes");
   app.add_option("--faces-per-scene", faces_per_scene, "faces pasted per scene");
   app.add_option("--timing-scenes", timing_scenes, "scenes also timed on 1 thread");
@@ -134,8 +173,9 @@ int main(int argc, char** argv) {
   std::string scene_faces = "identities";
   app.add_option("--scene-faces", scene_faces,
                  "faces pasted into the scenes: identities (portraits, truth = HOG x1's box) or annotated "
-                 "(the dlib_faces group photos' human-annotated faces, 30-200 px, enlarged at most 2x)")
-      ->check(CLI::IsMember({"identities", "annotated"}));
+                 "(the dlib_faces group photos' human-annotated faces, 30-200 px, enlarged at most 2x) or "
+                 "annotated-held-out (only those of dlib's testing.xml, which its HOG detector was not trained on)")
+      ->check(CLI::IsMember({"identities", "annotated", "annotated-held-out"}));
   float min_score = pg::DetectorConfig{}.min_score;
   app.add_option("--min-score", min_score, "CNN detectors' smallest confidence kept");
   app.add_option("--out", out, "write the markdown table here too");
@@ -171,8 +211,12 @@ int main(int argc, char** argv) {
   // Annotated faces: truth drawn by people, not by a compared detector (the identity
   // patches are the faces HOG x1 finds, with HOG's box). PASCAL faces are 37-109 px, so
   // they are pasted at 30-200 px and enlarged at most 2x.
-  const std::vector<pg::FacePatch> annotated = pg::CutAnnotatedFacePatches(*dlib_faces);
-  const bool use_annotated = scene_faces == "annotated";
+  std::vector<pg::EvalImage> annotated_photos;
+  for (const auto& photo : *dlib_faces)
+    if (scene_faces != "annotated-held-out" || photo.name.find("[testing.xml]") != std::string::npos)
+      annotated_photos.push_back(photo);
+  const std::vector<pg::FacePatch> annotated = pg::CutAnnotatedFacePatches(annotated_photos);
+  const bool use_annotated = scene_faces != "identities";
   const std::vector<pg::EvalImage> group =
       use_annotated ? pg::ComposeScenes(annotated, backgrounds, scenes, 4000, 3000, faces_per_scene, 30, 200, seed, 2.0)
                     : pg::ComposeScenes(*patches, backgrounds, scenes, 4000, 3000, faces_per_scene, 30, 300, seed);
@@ -205,41 +249,24 @@ int main(int argc, char** argv) {
         "| ms / 12 MP, 1 thread | ms / 12 MP, 2 threads | ms / turned 12 MP, 2 threads |\n";
   md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& spec : specs) {
-    pg::DetectorConfig config;
-    config.spec = spec;
-    config.min_face_px = min_face;
-    config.min_score = min_score;
-    std::string name = spec;
-    // Suffixes: "@untiled" (no tiling), "@rotations=off|auto|all", "@probe=N" (auto's probe
-    // looks for faces of N x --min-face), "@min-face=N" (this spec only); e.g.
-    // "ssd@rotations=auto@probe=3".
-    std::stringstream parts(spec);
-    std::getline(parts, config.spec, '@');
-    for (std::string part; std::getline(parts, part, '@');) {
-      if (part == "untiled") {
-        config.tiling = false;
-      } else if (part.rfind("rotations=", 0) == 0) {
-        auto mode = pg::ParseRotationMode(part.substr(10));
-        if (!mode.ok()) return fail(spec + ": " + mode.status().message());
-        config.rotations = *mode;
-      } else if (part.rfind("probe=", 0) == 0 && part.size() > 6 && part.size() < 10 &&
-                 part.find_first_not_of("0123456789", 6) == std::string::npos) {
-        config.rotation_probe_factor = std::stoi(part.substr(6));
-      } else if (part.rfind("trigger=", 0) == 0 && part.size() > 8) {
-        config.rotation_trigger_score = std::stof(part.substr(8));  // auto's probe trigger score
-      } else if (part.rfind("margin=", 0) == 0 && part.size() > 7) {
-        config.min_face_margin = std::stod(part.substr(7));  // level 0: min face at X x the inner's smallest
-      } else if (part == "upsample") {
-        config.hog_upsample_max_side = 1 << 20;  // HOG x1 upsample on any size (12 MP: ~40 px faces)
-      } else if (part.rfind("min-face=", 0) == 0 && part.size() > 9 && part.size() < 15 &&
-                 part.find_first_not_of("0123456789", 9) == std::string::npos) {
-        config.min_face_px = std::stoi(part.substr(9));  // e.g. a probe pass alone, to time it
-      } else {
-        return fail(spec + ": unknown suffix @" + part + " (untiled, rotations=MODE, probe=N, trigger=X, upsample, min-face=N, margin=X)");
-      }
+    const std::string name = spec;
+    // Members joined by '|' are configured each on its own and merged as an ensemble (a face
+    // any of them finds is kept), e.g. "hog@untiled@upsample|ssd@min-face=40".
+    std::vector<std::unique_ptr<pg::FaceDetector>> members;
+    std::stringstream member_specs(spec);
+    for (std::string member; std::getline(member_specs, member, '|');) {
+      pg::DetectorConfig config;
+      config.min_face_px = min_face;
+      config.min_score = min_score;
+      std::string error;
+      if (!ParseSpec(member, &config, &error)) return fail(spec + ": " + error);
+      auto made = pg::MakeFaceDetector(config, models);
+      if (!made.ok()) return fail(spec + ": " + made.status().message());
+      members.push_back(std::move(*made));
     }
-    auto det = pg::MakeFaceDetector(config, models);
-    if (!det.ok()) return fail(spec + ": " + det.status().message());
+    if (members.empty()) return fail("an empty detector spec");
+    pg::Result<std::unique_ptr<pg::FaceDetector>> det =
+        members.size() == 1 ? std::move(members.front()) : pg::MakeEnsembleDetector(std::move(members));
     std::string error;
     Tally scene_t, voc_t, portrait_t, turned_t, neg_t, neg12_t, one_thread;
     cv::setNumThreads(2);
@@ -275,7 +302,7 @@ int main(int argc, char** argv) {
     for (const auto& s : group) pg::TallyBySize(s.truth, pg::MatchDetections(s.truth, {}, 0.3), &t.buckets);
     for (size_t i = 0; i < t.buckets.size(); ++i) head << (i ? ", " : "") << t.buckets[i].Label() << " " << t.buckets[i].faces;
     head << " (" << t.faces() << " faces in " << group.size() << " scenes of 4000x3000, pasted from "
-         << (use_annotated ? "the human-annotated dlib_faces faces" : "the identity photos") << "; dlib_faces: ";
+         << (use_annotated ? "the " + std::to_string(annotated.size()) + " human-annotated dlib_faces faces (" + scene_faces + ")" : std::string("the identity photos")) << "; dlib_faces: ";
     Tally v;
     for (const auto& s : *dlib_faces) pg::TallyBySize(s.truth, pg::MatchDetections(s.truth, {}, 0.3), &v.buckets);
     head << v.faces() << " faces).\n\n";
