@@ -29,9 +29,8 @@ struct DetectorConfig {
 
   /// Tiling (`--no-tiling` turns it off): each detector runs over overlapping tiles at a
   /// scale where a face of `min_face_px` is `min_face_margin` times the smallest face it
-  /// finds, plus
-  /// coarser passes up to the whole image, so small faces in large group photos are found
-  /// (faces/tiled_detector.h). Off: one pass over the whole image, as before tiling.
+  /// finds, plus coarser passes up to the whole image, so small faces in large group photos
+  /// are found (faces/tiled_detector.h). Off: one pass over the whole image, as before tiling.
   /// Default: on.
   bool tiling = true;
 
@@ -40,7 +39,7 @@ struct DetectorConfig {
   /// `min_face_margin` times the detector's smallest face, where it is found reliably. A
   /// face under ~20 px at the published resolution cannot be recognised by a person; if
   /// photos are published downscaled by a factor k, faces under 20*k px of the original are
-  /// under 20 px there, so --min-face 25*k is enough. A detector that cannot reach it even
+  /// under 20 px there, and --min-face 25*k gives the default's reach there. A detector that cannot reach it even
   /// at 2x enlargement is a configuration error, never a silent miss. Default: 25, which
   /// gives SSD the plan measured in docs/eval-detection.md (first level at 1.2x: a 25 px
   /// face is 30 px in a tile, a 20 px face 24 px, SSD's smallest).
@@ -48,8 +47,8 @@ struct DetectorConfig {
 
   /// Tiling: the first level puts a face of min_face_px at this many times the detector's
   /// smallest face. At 1, a face of exactly that size sits at the detector's limit and is
-  /// found unreliably (--min-face 40: 81 % of the 40-60 px faces; 97.6 % at 1.25).
-  /// Default: 1.25.
+  /// found unreliably (--min-face 40: 81 % of the 40-60 px faces; 97.6 % at 1.25). Under 1
+  /// is a configuration error. Default: 1.25.
   double min_face_margin = 1.25;
 
   /// dlib HOG detector: number of 2x upsampling steps for small images. HOG finds faces
@@ -72,7 +71,8 @@ struct DetectorConfig {
   RotationMode rotations = RotationMode::kAuto;
 
   /// auto: the probes look for faces of at least this many times min_face_px (a tiled pass
-  /// costs ~4x less per doubling of its smallest face). Default: 2 (50 px probes: the first level at 0.6x for SSD).
+  /// costs ~4x less per doubling of its smallest face). Default: 2 (50 px probes: SSD's
+  /// first level at 0.6x).
   int rotation_probe_factor = 2;
 
   /// auto: a probe's new face triggers the full turned pass only at this score or above.

@@ -189,6 +189,10 @@ Result<std::unique_ptr<FaceDetector>> MakeTiledDetector(std::unique_ptr<FaceDete
   }
   if (params.min_face_px < 1) return Status::Config("the smallest face that matters must be at least 1 px");
   if (!(params.max_upscale >= 1.0)) return Status::Config("tiling: the upscale limit must be at least 1");
+  if (!(params.min_face_margin >= 1.0)) {
+    return Status::Config("tiling: the margin above the detector's smallest face must be at least 1 (under 1 "
+                          "the smallest face that matters would be shown smaller than the detector finds)");
+  }
   const int m = inner->MinFaceSize(params.tile_side, params.tile_side);
   if (m < 1 || TileOverlap(m) > params.tile_side / 2) {
     return Status::Config(name + " finds faces of " + std::to_string(m) + " px in a " +

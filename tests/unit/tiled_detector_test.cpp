@@ -358,6 +358,11 @@ TEST_CASE("tiling names its inner and its smallest face, and refuses what it can
   CHECK(coarse.status().code() == pg::Code::kConfig);
   p.min_face_px = 0;
   CHECK(pg::MakeTiledDetector(inner(32), p).status().code() == pg::Code::kConfig);
+  p.min_face_px = 20;
+  p.min_face_margin = 0.8;  // would show a 20 px face smaller than the inner finds
+  auto under = pg::MakeTiledDetector(inner(32), p);
+  CHECK(under.status().code() == pg::Code::kConfig);
+  CHECK_THAT(under.status().message(), Catch::Contains("at least 1"));
 }
 
 TEST_CASE("in a large photo, tiled HOG finds more annotated faces than untiled, no more false ones",
