@@ -249,7 +249,6 @@ int main(int argc, char** argv) {
         "| ms / 12 MP, 1 thread | ms / 12 MP, 2 threads | ms / turned 12 MP, 2 threads |\n";
   md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& spec : specs) {
-    const std::string name = spec;
     // Members joined by '|' are configured each on its own and merged as an ensemble (a face
     // any of them finds is kept), e.g. "hog@untiled@upsample|ssd@min-face=40".
     std::vector<std::unique_ptr<pg::FaceDetector>> members;
@@ -265,23 +264,23 @@ int main(int argc, char** argv) {
       members.push_back(std::move(*made));
     }
     if (members.empty()) return fail("an empty detector spec");
-    pg::Result<std::unique_ptr<pg::FaceDetector>> det =
+    const std::unique_ptr<pg::FaceDetector> det =
         members.size() == 1 ? std::move(members.front()) : pg::MakeEnsembleDetector(std::move(members));
     std::string error;
     Tally scene_t, voc_t, portrait_t, turned_t, neg_t, neg12_t, one_thread;
     cv::setNumThreads(2);
-    if (!Run(**det, group, &scene_t, &error) || !Run(**det, *dlib_faces, &voc_t, &error) ||
-        !Run(**det, portraits, &portrait_t, &error) ||
-        !Run(**det, turned, &turned_t, &error, 3) || !Run(**det, *negatives, &neg_t, &error) ||
-        !Run(**det, empty12, &neg12_t, &error))
+    if (!Run(*det, group, &scene_t, &error) || !Run(*det, *dlib_faces, &voc_t, &error) ||
+        !Run(*det, portraits, &portrait_t, &error) ||
+        !Run(*det, turned, &turned_t, &error, 3) || !Run(*det, *negatives, &neg_t, &error) ||
+        !Run(*det, empty12, &neg12_t, &error))
       return fail(spec + ": " + error);
     neg_t.false_positives += neg12_t.false_positives;
     neg_t.images += neg12_t.images;
     cv::setNumThreads(1);
     const std::vector<pg::EvalImage> timed(group.begin(), group.begin() + std::min<size_t>(group.size(), size_t(timing_scenes)));
-    if (!Run(**det, timed, &one_thread, &error)) return fail(spec + ": " + error);
+    if (!Run(*det, timed, &one_thread, &error)) return fail(spec + ": " + error);
     cv::setNumThreads(2);
-    md << "| " << name << " (" << (*det)->Name() << ") | ";
+    md << "| " << spec << " (" << det->Name() << ") | ";
     for (size_t i = 0; i < scene_t.buckets.size(); ++i)
       md << (i ? " / " : "") << Pct(scene_t.buckets[i].found, scene_t.buckets[i].faces);
     md << " | " << Pct(scene_t.found(40), scene_t.faces_from(40)) << " | " << Fixed(100 * scene_t.precision(), 1)
@@ -293,7 +292,7 @@ int main(int argc, char** argv) {
        << Fixed(scene_t.ms / std::max(1, scene_t.images), 0) << " | "
        << Fixed(turned_t.ms / std::max(1, turned_t.images), 0) << " |\n";
     const std::string table = md.str();
-    std::cerr << "done: " << table.substr(table.rfind("\n| " + name + " (") + 1) << std::flush;
+    std::cerr << "done: " << table.substr(table.rfind("\n| " + spec + " (") + 1) << std::flush;
   }
   std::ostringstream head;
   head << "Faces per bucket in the scenes: ";
