@@ -10,7 +10,8 @@
 //              negative image, ms per 12 MP scene with 1 and 2 OpenCV threads; with rotations
 //              (spec suffix @rotations=off|auto|all, @probe=N), the full and probe passes per
 //              upright and per turned scene, and the share of turned faces found in the turn
-//              that rights them; every false face is named on stderr (image, box, score)
+//              that rights them; every false face (image, box, score) and every missed face
+//              (image, truth box) is named on stderr
 // Third-party photos are read in place from the shared testdata folder, never copied.
 #include <chrono>
 #include <fstream>
@@ -87,6 +88,11 @@ bool Run(pg::FaceDetector& det, const std::vector<pg::EvalImage>& images, Tally*
         std::cerr << "false face: " << img.name << " at " << f.box.x << "," << f.box.y << " " << f.box.w << "x"
                   << f.box.h << " score " << std::fixed << std::setprecision(2) << f.score << std::defaultfloat
                   << "\n";
+      }
+    for (size_t i = 0; i < img.truth.size(); ++i)  // and each missed face: what it missed
+      if (m.truth_to_detection[i] < 0 && !img.truth[i].ignore) {
+        const pg::Box& b = img.truth[i].box;
+        std::cerr << "missed face: " << img.name << " at " << b.x << "," << b.y << " " << b.w << "x" << b.h << "\n";
       }
     pg::TallyBySize(img.truth, m, &t->buckets);
     t->detections += int(faces->size());
