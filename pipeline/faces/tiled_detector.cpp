@@ -66,17 +66,14 @@ class TiledDetector : public FaceDetector {
       if (!faces.ok()) return faces.status();  // fail closed: no partial answer
       Keep(t, *faces, bgr.size(), &found);
     }
-    if (Status s = CloseUpPass(bgr, &found); !s.ok()) return s;
+    for (double scale : CloseUpScales(bgr.cols, bgr.rows, params_)) {
+      if (Status s = CloseUpPass(bgr, scale, &found); !s.ok()) return s;
+    }
     return MergeFaces(found);
   }
 
-  /// The whole image at a third of the tile side, centred on a mid-grey tile: a face that
-  /// fills the frame (a close-up portrait) then fills at most a third of the inner's input.
-  /// SSD MobileNetV1 finds 6 of 40 frame-filling 150 px face crops as they are, 36 with a
-  /// margin of half the crop on each side, 40 with a whole crop (a third); one extra pass.
-  Status CloseUpPass(const cv::Mat& bgr, std::vector<FaceFact>* found) {
-    const int third = std::max(kMinTileSide, params_.tile_side / 3);
-    const double s = static_cast<double>(third) / std::max(bgr.cols, bgr.rows);
+  /// The whole image at `s` times its size, centred on a mid-grey tile (CloseUpScales).
+  Status CloseUpPass(const cv::Mat& bgr, double s, std::vector<FaceFact>* found) {
     const cv::Size scaled(std::max(1, static_cast<int>(std::lround(bgr.cols * s))),
                           std::max(1, static_cast<int>(std::lround(bgr.rows * s))));
     const int side = std::max(kMinTileSide, params_.tile_side);
@@ -146,6 +143,17 @@ class TiledDetector : public FaceDetector {
 };
 
 }  // namespace
+
+std::vector<double> CloseUpScales(int width, int height, const TilingParams& params) {
+  const int third = std::max(kMinTileSide, params.tile_side / 3);
+  const double fill_third = static_cast<double>(third) / std::max(width, height);
+  std::vector<double> scales = {fill_third};
+  if (fill_third > 1.0) {  // a small photo: enlarged to a third of the tile it is blurred
+    if (fill_third > params.max_upscale) scales.push_back(params.max_upscale);
+    scales.push_back(1.0);
+  }
+  return scales;
+}
 
 int TileOverlap(int inner_min_face) {
   return static_cast<int>(std::ceil(kLevelRatio * kSizeSlack * inner_min_face)) + 2 * kTileEdgeMargin;
