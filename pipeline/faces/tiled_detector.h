@@ -19,8 +19,8 @@
 //    level where it measures m..2m px. A last "close-up" pass puts the whole image, at a third of
 //    the tile side, on a grey tile: a face filling the frame then fills at most a third of the
 //    input (SSD misses most frame-filling faces otherwise). A photo smaller than that third
-//    (a thumbnail) gets two more close-ups, at max_upscale and at its own size: enlarged 3x
-//    and more it is too blurred (CloseUpScales).
+//    (a thumbnail) gets two more close-ups, at max_upscale and at its own size: enlarged
+//    to the third (3.7x for a 46 px thumbnail) it is too blurred (CloseUpScales).
 //  - Overlap O >= 2 * 1.25 * m + 2 * kTileEdgeMargin tile px. Any stretch of O px lies
 //    inside some tile, so a face of up to 2.5 m px is whole, clear of the edge margin, in
 //    one tile of its level (the 1.25 absorbs box jitter); a bigger one is at least 2m at
@@ -72,9 +72,10 @@ struct TilePlan {
 
 /// The close-up passes' scales for a width x height image: the whole image at a third of
 /// the tile side (SSD MobileNetV1 finds 6 of 40 frame-filling 150 px face crops as they
-/// are, 36 with a margin of half the crop on each side, 40 at a third), and for a photo smaller than that also at params.max_upscale (when the
-/// third enlarges it more) and at 1. Tiled SSD found the face of 46 of 56 thumbnails of the
-/// identity portraits (face 40 px, photo ~46 px) with the third alone, 55 with all three
+/// are, 36 with a margin of half the crop on each side, 40 at a third), and for a photo
+/// smaller than that third also at params.max_upscale (when the third enlarges it more)
+/// and at 1. Tiled SSD found the face of 46 of 56 thumbnails of the identity portraits
+/// (face 40 px, photo ~46 px) with the third alone, 55 with all three
 /// (docs/eval-detection.md, "Thumbnails").
 std::vector<double> CloseUpScales(int width, int height, const TilingParams& params);
 
