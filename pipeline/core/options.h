@@ -39,10 +39,10 @@ struct DetectorConfig {
   /// `min_face_margin` times the detector's smallest face, where it is found reliably. A
   /// face under ~20 px at the published resolution cannot be recognised by a person; if
   /// photos are published downscaled by a factor k, faces under 20*k px of the original are
-  /// under 20 px there, and --min-face 25*k gives the default's reach there. A detector that cannot reach it even
-  /// at 2x enlargement is a configuration error, never a silent miss. Default: 25, which
-  /// gives SSD the plan measured in docs/eval-detection.md (first level at 1.2x: a 25 px
-  /// face is 30 px in a tile, a 20 px face 24 px, SSD's smallest).
+  /// under 20 px there, and --min-face 25*k gives the default's reach there. A detector
+  /// that cannot reach it even at 2x enlargement is a configuration error, never a silent
+  /// miss. Default: 25, which gives SSD the plan measured in docs/eval-detection.md (first
+  /// level at 1.2x: a 25 px face is 30 px in a tile, a 20 px face 24 px, SSD's smallest).
   int min_face_px = 25;
 
   /// Tiling: the first level puts a face of min_face_px at this many times the detector's

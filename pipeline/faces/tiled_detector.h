@@ -88,9 +88,10 @@ TilePlan PlanTiles(int width, int height, int inner_min_face, const TilingParams
 
 /// Wraps `inner`. Name(): "<inner name> tiled (<T> px tiles, faces >= <n> px)"; FaceFact
 /// detector names stay the inner's. MinFaceSize(): min_face_px in original pixels.
-/// Errors (Config): tile side < 32, min_face_px < 1, max_upscale < 1, min_face_margin < 1, an inner whose
-/// smallest face needs an overlap over half a tile, or a min_face_px the inner cannot reach
-/// within max_upscale (never silently fewer faces). REQUIRES: inner != nullptr.
+/// Errors (Config): tile side < 32, min_face_px < 1, max_upscale < 1, min_face_margin < 1,
+/// an inner whose smallest face needs an overlap over half a tile, or a min_face_px the
+/// inner cannot reach within max_upscale (never silently fewer faces).
+/// REQUIRES: inner != nullptr.
 Result<std::unique_ptr<FaceDetector>> MakeTiledDetector(std::unique_ptr<FaceDetector> inner,
                                                         const TilingParams& params);
 
