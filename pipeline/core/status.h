@@ -1,7 +1,7 @@
 // Status and Result<T>: how every stage boundary reports success or failure.
 //
 // A Status is either ok() or carries a Code and a human message that names the
-// thing that failed and why ("photo.jpg: not a supported image (starts with 3c 68 74 6d)").
+// thing that failed and why ("photo.jpg: not a supported image: text, not an image").
 // Stages return Status / Result<T>; exceptions from OpenCV, dlib or sqlite wrappers are
 // caught in the adapter that calls them and turned into a Status there. Errors are
 // reported once, where detected; callers only pass them on. Value types, thread-compatible.

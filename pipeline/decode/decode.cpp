@@ -219,8 +219,7 @@ Result<cv::Mat> DecodeWebp(const Bytes& data) {
 Result<DecodedImage> DecodeChecked(const Bytes& data, int exif_orientation, std::uint64_t max_pixels) {
   const ImageFormat format = SniffFormat(data);
   if (format == ImageFormat::kUnknown) {
-    if (data.empty()) return Status::Unsupported("not a supported image format (the file is empty)");
-    return Status::Unsupported("not a supported image format (starts with " + HexPrefix(data) + ")");
+    return Status::Unsupported("not a supported image: " + DescribeUnknown(data));
   }
   auto dims = ReadDimensions(data, format);
   if (!dims.ok()) return dims.status();
@@ -290,7 +289,7 @@ Result<DecodedImage> DecodeChecked(const Bytes& data, int exif_orientation, std:
 }  // namespace
 
 Result<std::pair<int, int>> ReadDimensions(const Bytes& data, ImageFormat format) {
-  Result<Dimensions> dims = Status::Unsupported("not a supported image format (starts with " + HexPrefix(data) + ")");
+  Result<Dimensions> dims = Status::Unsupported("not a supported image: " + DescribeUnknown(data));
   int colorspace = 0;
   WebPBitstreamFeatures features;
   switch (format) {

@@ -67,4 +67,15 @@ std::string HexPrefix(const Bytes& data, std::size_t n) {
   return out;
 }
 
+std::string DescribeUnknown(const Bytes& data) {
+  if (data.empty()) return "an empty file";
+  const std::size_t n = std::min<std::size_t>(data.size(), 512);
+  bool text = true;
+  for (std::size_t i = 0; i < n && text; ++i) {
+    const std::uint8_t c = data[i];
+    text = c >= 0x20 ? c != 0x7f : (c == '\n' || c == '\r' || c == '\t');
+  }
+  return text ? "text, not an image" : "no supported image format (JPEG, PNG, WebP, HEIF/AVIF, TIFF, GIF)";
+}
+
 }  // namespace pg

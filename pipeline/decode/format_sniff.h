@@ -20,7 +20,13 @@ namespace pg {
 ImageFormat SniffFormat(const Bytes& data);
 
 /// The first `n` bytes as lower-case hex pairs separated by spaces ("ff d8 ff e0"); fewer when
-/// the buffer is shorter, "" when it is empty. Used to name unrecognised files in messages.
+/// the buffer is shorter, "" when it is empty. For tests and debugging only: messages never
+/// echo a file's content (a reference path may point at /etc/shadow); see DescribeUnknown.
 std::string HexPrefix(const Bytes& data, std::size_t n = 4);
+
+/// Why bytes of no supported format are not an image, without echoing any of them:
+/// "an empty file", "text, not an image" (the first 512 bytes are printable UTF-8 or
+/// whitespace), or "no supported image format (JPEG, PNG, WebP, HEIF/AVIF, TIFF, GIF)".
+std::string DescribeUnknown(const Bytes& data);
 
 }  // namespace pg

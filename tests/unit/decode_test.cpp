@@ -554,7 +554,15 @@ TEST_CASE("random bytes and an empty buffer are unsupported, garbage after a mag
   CHECK(empty.status().code() == Code::kUnsupported);
   auto html = DecodeImage(Bytes{'<', 'h', 't', 'm', 'l', '>'}, 1, kMaxPixels);
   CHECK(html.status().code() == Code::kUnsupported);
-  CHECK(html.status().message() == "not a supported image format (starts with 3c 68 74 6d)");
+  CHECK(html.status().message() == "not a supported image: text, not an image");
+  CHECK(empty.status().message() == "not a supported image: an empty file");
+  // Messages never echo a file's content (a path may point at /etc/shadow).
+  const std::string secret = "root:$6$saltsalt$hashhash:19000:0:99999:7:::\n";
+  auto shadow = DecodeImage(Bytes(secret.begin(), secret.end()), 1, kMaxPixels);
+  CHECK(shadow.status().message() == "not a supported image: text, not an image");
+  auto binary = DecodeImage(Bytes{0x00, 0x72, 0x6f, 0x6f, 0x74, 0x01}, 1, kMaxPixels);
+  CHECK(binary.status().message() ==
+        "not a supported image: no supported image format (JPEG, PNG, WebP, HEIF/AVIF, TIFF, GIF)");
   std::mt19937 rng(1234);
   for (int i = 0; i < 50; ++i) {
     Bytes noise(static_cast<std::size_t>(1 + rng() % 2000));

@@ -143,14 +143,17 @@ TEST_CASE_METHOD(EnrolFixture, "photos with zero, two or too small faces are rep
 TEST_CASE_METHOD(EnrolFixture, "missing and non-image reference photos are unreadable, with the reason",
                  "[enroll]") {
   students[0].reference_photos = {"/ref/gone.jpg", "/ref/notes.png", "/ref/maya.png"};
-  fs.AddFile("/ref/notes.png", "not an image at all");
+  fs.AddFile("/ref/notes.png", "root:$6$secret:19000:0:99999:7:::\n");
   auto r = Run();
   const auto& gone = PhotoOf(r, "/ref/gone.jpg");
   CHECK(gone.outcome == pg::PhotoOutcome::kUnreadable);
   CHECK_THAT(gone.message, Catch::Contains("/ref/gone.jpg: no such file"));
   const auto& notes = PhotoOf(r, "/ref/notes.png");
   CHECK(notes.outcome == pg::PhotoOutcome::kUnreadable);
-  CHECK_THAT(notes.message, Catch::Contains("not a supported image"));
+  CHECK_THAT(notes.message, Catch::Contains("not a supported image: text, not an image"));
+  // Nothing of the file's content is echoed, in text or hex ("72 6f 6f 74" = "root").
+  CHECK_THAT(notes.message, !Catch::Contains("root") && !Catch::Contains("72 6f") &&
+                                !Catch::Contains("secret"));
   // The one good photo still enrols the student.
   CHECK(PhotoOf(r, "/ref/maya.png").outcome == pg::PhotoOutcome::kEnrolled);
   CHECK(r.enrolled == std::vector<std::string>{"S1", "S3"});
