@@ -1,5 +1,6 @@
 #include "io/ingest.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -13,6 +14,28 @@ namespace fs = std::filesystem;
 namespace pg {
 
 namespace {
+
+/// The first control character (C0, DEL) in a path as "U+0000", or "" when there is none.
+/// A NUL cuts a path short for the system, and a newline or escape in a name forges lines
+/// in reports and terminals: such paths are refused, never read or published.
+std::string ControlCharIn(const std::string& path) {
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "U+%04X", c);
+      return buf;
+    }
+  }
+  return "";
+}
+
+/// A path as reports show it: control characters replaced by '?'.
+std::string Printable(std::string path) {
+  for (char& c : path) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return path;
+}
 
 // Resolves a manifest-relative path; sets *error and returns "" if it escapes root.
 std::string ResolveUnderRoot(FileSystem& fsys, const std::string& root_canon,
@@ -61,7 +84,7 @@ ItemInput MakeItem(FileSystem& fsys, const std::string& root, RawRow& row,
                    std::set<std::string>* seen) {
   ItemInput item;
   const std::string& file = row.fields["file"];
-  item.rel_path = fs::path(file).lexically_normal().string();
+  item.rel_path = Printable(fs::path(file).lexically_normal().string());
   if (item.rel_path.empty() || item.rel_path == ".") item.rel_path = "(" + row.where + ")";
   item.caption = row.fields["caption"];
   item.alt_text = row.fields["alt_text"];
@@ -77,12 +100,21 @@ ItemInput MakeItem(FileSystem& fsys, const std::string& root, RawRow& row,
     return item;
   }
   item.kind = *kind;
+  if (std::string bad = ControlCharIn(file); !bad.empty()) {
+    item.ingest_error = "manifest " + row.where + ": the file path contains a control character (" +
+                        bad + "); not read";
+    return item;
+  }
   std::string error;
   item.path = ResolveUnderRoot(fsys, root, file, &error);
   if (!error.empty()) {
     item.ingest_error = "manifest " + row.where + ": " + error;
-  } else if (!seen->insert(item.rel_path).second) {
-    item.ingest_error = "manifest " + row.where + ": '" + file + "' is listed more than once";
+    return item;
+  }
+  // The same file under two spellings ("a.jpg", "./x/../a.jpg", a symlink to it) is a duplicate.
+  auto canonical = fsys.Canonical(item.path);
+  if (!seen->insert(canonical.ok() ? *canonical : item.path).second) {
+    item.ingest_error = "manifest " + row.where + ": '" + item.rel_path + "' is listed more than once";
   }
   return item;
 }
@@ -166,8 +198,13 @@ Result<std::vector<ItemInput>> IngestFolder(FileSystem& fsys, const std::string&
   std::vector<ItemInput> items;
   for (const auto& rel : *files) {
     ItemInput item;
-    item.rel_path = rel;
+    item.rel_path = Printable(rel);
     item.path = (fs::path(*canon) / rel).string();
+    if (std::string bad = ControlCharIn(rel); !bad.empty()) {
+      item.path.clear();
+      item.ingest_error = "'" + item.rel_path + "': the file name contains a control character (" + bad +
+                          "); rename it";
+    }
     items.push_back(std::move(item));
   }
   for (const auto& rel : escaped) {

@@ -122,3 +122,55 @@ TEST_CASE("JSON manifest: array or {items: [...]}, with student-work kind", "[in
   REQUIRE_FALSE(c.ok());
   CHECK_THAT(c.status().message(), Catch::Contains("not valid JSON"));
 }
+
+TEST_CASE("a control character in a manifest path is refused and never reaches a report raw",
+          "[ingest]") {
+  TempDir d;
+  WriteText(d / "in/a.png", "x");
+  // JSON can carry a NUL; "a.png\u0000x" would pass a duplicate check and cut the path short.
+  WriteText(d / "in/m.json",
+            R"([{"file": "a.png"}, {"file": "a.png\u0000.jpg"}, {"file": "b\nc.png"}, {"file": "a\u001b[2J.png"}])");
+  pg::RealFileSystem fs;
+  auto items = pg::Ingest(fs, d / "in/m.json");
+  REQUIRE(items.ok());
+  REQUIRE(items->size() == 4);
+  CHECK((*items)[0].ingest_error.empty());
+  for (size_t i = 1; i < 4; ++i) {
+    const auto& item = (*items)[i];
+    INFO(item.rel_path);
+    CHECK_THAT(item.ingest_error, Catch::Contains("control character"));
+    CHECK(item.path.empty());
+    for (unsigned char c : item.rel_path) CHECK((c >= 0x20 && c != 0x7f));
+  }
+  CHECK_THAT((*items)[1].ingest_error, Catch::Contains("U+0000"));
+  CHECK_THAT((*items)[2].ingest_error, Catch::Contains("U+000A"));
+}
+
+TEST_CASE("a folder file whose name holds a control character is an ingest error", "[ingest]") {
+  TempDir d;
+  WriteText(d / "in/ok.png", "x");
+  WriteText(d / "in/bad\nname.png", "x");
+  pg::RealFileSystem fs;
+  auto items = pg::Ingest(fs, d / "in");
+  REQUIRE(items.ok());
+  const auto* bad = Find(*items, "bad?name.png");
+  REQUIRE(bad != nullptr);
+  CHECK_THAT(bad->ingest_error, Catch::Contains("control character (U+000A)"));
+  CHECK(bad->path.empty());
+}
+
+TEST_CASE("the same file listed under two spellings is a duplicate", "[ingest]") {
+  TempDir d;
+  WriteText(d / "in/sub/a.png", "x");
+  std::filesystem::create_symlink(d / "in/sub/a.png", d / "in/alias.png");
+  WriteText(d / "in/m.csv", "file\nsub/a.png\n./sub/../sub/a.png\nsub//a.png\nalias.png\n");
+  pg::RealFileSystem fs;
+  auto items = pg::Ingest(fs, d / "in/m.csv");
+  REQUIRE(items.ok());
+  REQUIRE(items->size() == 4);
+  CHECK((*items)[0].ingest_error.empty());
+  for (size_t i = 1; i < 4; ++i) {
+    INFO(i);
+    CHECK_THAT((*items)[i].ingest_error, Catch::Contains("is listed more than once"));
+  }
+}
