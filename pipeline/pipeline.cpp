@@ -27,6 +27,9 @@ Status Pipeline::Init() {
   school_year_ = options_.school_year.empty() ? SchoolYearAt(deps_.clock->Now()) : options_.school_year;
   std::vector<Student> all;
   if (deps_.directory != nullptr) {
+    auto info = deps_.directory->Info(IsoDate(deps_.clock->Now()));
+    if (!info.ok()) return info.status();
+    directory_info_ = std::move(*info);
     auto students = deps_.directory->AllStudents();
     if (!students.ok()) return students.status();
     all = std::move(*students);
@@ -157,6 +160,11 @@ void Pipeline::Analyze(ImageRecord* rec) {
 Decision Pipeline::DecideItem(const ImageRecord& rec) const {
   PolicyContext ctx;
   ctx.students = directory_available() ? &students_ : nullptr;
+  if (deps_.directory != nullptr && students_.empty()) {
+    ctx.directory_unavailable_why = "The student directory " + directory_info_->location +
+                                    " holds no students (a failed or empty import, or a purge), so no "
+                                    "student name or opt-out could be checked.";
+  }
   ctx.school_year = school_year_;
   ctx.allow_unchecked_faces = options_.allow_unchecked_faces;
   if (matcher_ != nullptr) {

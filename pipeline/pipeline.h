@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,8 @@ class Pipeline {
   Pipeline(Options options, PipelineDeps deps);
   ~Pipeline();
 
-  /// Start-up: loads the directory (if any) and builds the name index; when recognition
+  /// Start-up: loads the directory (if any; one that holds no students counts as none)
+  /// and builds the name index; when recognition
   /// is on (Options::face_recognition and an embedder), loads the enrolments into the
   /// matcher (see recognition_summary() for what was refused). Call once.
   Status Init();
@@ -81,7 +83,11 @@ class Pipeline {
   Status PreparePublishFolder(const std::string& out_dir, bool overwrite);
 
   const std::string& school_year() const { return school_year_; }
-  bool directory_available() const { return deps_.directory != nullptr; }
+  /// A directory was given and holds students: names and opt-outs can be checked. An
+  /// empty directory is never trusted (every item then goes to review).
+  bool directory_available() const { return deps_.directory != nullptr && !students_.empty(); }
+  /// What the directory given holds (Init); nullopt without one.
+  const std::optional<DirectoryInfo>& directory_info() const { return directory_info_; }
   size_t student_count() const { return students_.size(); }
   const FaceDetector& detector() const { return *deps_.detector; }
   const Options& options() const { return options_; }
@@ -104,6 +110,7 @@ class Pipeline {
   Options options_;
   PipelineDeps deps_;
   std::string school_year_;
+  std::optional<DirectoryInfo> directory_info_;
   std::map<std::string, Student> students_;
   std::unique_ptr<NameIndex> names_;
   std::unique_ptr<FaceMatcher> matcher_;  ///< null when recognition is off

@@ -1,17 +1,21 @@
 // publish-gate CLI: parses the command line into Options, builds the pipeline's real
 // dependencies, runs one command and maps the outcome to an exit code (core/exit_codes.h).
 // All logic lives in pipeline_core; this file only wires it up.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
 #include <CLI/CLI.hpp>
 
 #include "core/exit_codes.h"
+#include "core/suggest.h"
 #include "core/version.h"
 #include "directory/directory_import.h"
 #include "directory/enroll.h"
+#include "decode/format_sniff.h"
 #include "directory/sqlite_directory_store.h"
 #include "faces/detector_factory.h"
 #include "faces/quarter_turn_detector.h"
@@ -51,6 +55,41 @@ pg::Result<std::unique_ptr<pg::FaceEmbedder>> LoadEmbedder(const std::string& mo
 int Fail(const pg::Status& s) {
   std::cerr << "publish-gate: " << s.message() << "\n";
   return pg::ExitCodeFor(s);
+}
+
+/// A mistyped command gets the list of commands and the nearest name, not CLI11's "A
+/// subcommand is required". Returns 0 when argv's command words are known (or there are
+/// none to judge), else prints the message and returns the usage exit code.
+int CheckCommandWords(CLI::App& app, int argc, char** argv) {
+  CLI::App* level = &app;
+  std::string path = "publish-gate";
+  for (int i = 1;; ++i) {
+    std::vector<std::string> names;
+    for (const auto* sub : level->get_subcommands([](CLI::App*) { return true; })) {
+      names.push_back(sub->get_name());
+    }
+    if (names.empty()) return 0;  // a command: the rest are its arguments
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    if (i >= argc) {
+      if (level == &app) return 0;  // CLI11 prints the usage
+      std::cerr << path << ": which one? " << list << " (" << path << " --help)\n";
+      return pg::kExitUsage;
+    }
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return 0;  // --help, --version: CLI11's
+    if (std::find(names.begin(), names.end(), word) != names.end()) {
+      level = level->get_subcommand(word);
+      path += " " + word;
+      continue;
+    }
+    std::cerr << path << ": unknown command '" << word << "'";
+    if (std::string near = pg::Nearest(word, names); !near.empty()) {
+      std::cerr << "; did you mean '" << near << "'?";
+    }
+    std::cerr << " Commands: " << list << " (" << path << " --help)\n";
+    return pg::kExitUsage;
+  }
 }
 
 int VerdictExit(int review, int block) {
@@ -153,7 +192,14 @@ void AddGateFlags(CLI::App* cmd, GateFlags* f) {
       ->capture_default_str();
   AddHeifFlags(cmd, &f->heif_output, &f->heif_jpeg_quality);
   cmd->add_option("--school-year", f->school_year,
-                  "School year whose permissions count, e.g. 2026-27 (default: from today's date)");
+                  "School year whose permissions count, e.g. 2026-27 (default: from today's date)")
+      ->check(CLI::Validator(
+          [](std::string& year) {
+            return pg::IsSchoolYear(year) ? std::string()
+                                          : "--school-year must be two consecutive years like 2026-27, got '" +
+                                                year + "'";
+          },
+          "YYYY-YY", "school year"));
   cmd->add_flag("--no-recognition", f->no_recognition,
                 "No face recognition (where it is banned in schools): every photo with faces goes "
                 "to review; names are still checked");
@@ -238,6 +284,14 @@ pg::Status BuildGate(const GateFlags& f, Gate* g) {
                         g->store.get()};
   g->pipeline = std::make_unique<pg::Pipeline>(opt, deps);
   if (pg::Status s = g->pipeline->Init(); !s.ok()) return s;
+  if (const auto& info = g->pipeline->directory_info()) {
+    std::cerr << "publish-gate: directory " << pg::DescribeDirectory(*info) << "\n";
+    if (info->students == 0) {
+      std::cerr << "publish-gate: warning: the directory holds no students, so names and opt-outs "
+                   "cannot be checked and nothing will be published (directory_unavailable); "
+                   "import the district's export with `publish-gate directory import`\n";
+    }
+  }
   WarnAboutEnrolments(*g->pipeline);
   return pg::Status::Ok();
 }
@@ -249,6 +303,7 @@ pg::RunInfo MakeRunInfo(const Gate& g, const std::string& input) {
   info.school_year = g.pipeline->school_year();
   info.directory = g.pipeline->directory_available();
   info.students = g.pipeline->student_count();
+  info.directory_info = g.pipeline->directory_info();
   info.detector = g.pipeline->detector().Name();
   info.recognition = g.pipeline->recognition_enabled();
   return info;
@@ -259,6 +314,11 @@ int RunCheck(const GateFlags& flags, const std::vector<std::string>& files, cons
   auto kind = pg::ParseItemKind(kind_text);
   for (const auto& f : files) {
     if (!fs::exists(f)) return Fail(pg::Status::NotFound(f + ": no such file"));
+    if (fs::is_directory(f)) {
+      std::cerr << "publish-gate: " << f << " is a folder; `check` takes image files. To check a "
+                << "folder and write what may be published: publish-gate run " << f << " --out OUT\n";
+      return pg::kExitUsage;
+    }
   }
   Gate g;
   if (pg::Status s = BuildGate(flags, &g); !s.ok()) return Fail(s);
@@ -287,7 +347,23 @@ int RunCheck(const GateFlags& flags, const std::vector<std::string>& files, cons
   return VerdictExit(batch.review, batch.block);
 }
 
+/// True when `path` is a regular file whose first bytes are an image's.
+bool IsImageFile(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return false;
+  std::ifstream in(path, std::ios::binary);
+  pg::Bytes head(64);
+  in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return pg::SniffFormat(head) != pg::ImageFormat::kUnknown;
+}
+
 int RunRun(const GateFlags& flags, const std::string& input, const std::string& out, bool overwrite) {
+  if (IsImageFile(input)) {
+    std::cerr << "publish-gate: " << input << " is an image; `run` takes a folder or a manifest "
+              << "(.csv, .json). To check one file: publish-gate check " << input << "\n";
+    return pg::kExitUsage;
+  }
   Gate g;
   auto items = pg::Ingest(g.fs, input);
   if (!items.ok()) return Fail(items.status());
@@ -357,7 +433,8 @@ int RunStrip(const std::vector<std::string>& args, const std::string& out_dir, s
   return failed == 0 ? pg::kExitAllPublish : pg::kExitDataErr;
 }
 
-int RunImport(const std::string& csv, std::string db, const std::vector<std::string>& maps, bool replace) {
+int RunImport(const std::string& csv, std::string db, const std::vector<std::string>& maps,
+              const pg::ImportOptions& options) {
   std::map<std::string, std::string> column_map;
   for (const auto& m : maps) {
     auto eq = m.find('=');
@@ -368,15 +445,42 @@ int RunImport(const std::string& csv, std::string db, const std::vector<std::str
     column_map[m.substr(0, eq)] = m.substr(eq + 1);
   }
   if (db.empty()) db = DefaultDbPath();
-  auto store = pg::SqliteDirectoryStore::Open(db, /*create=*/true);
-  if (!store.ok()) return Fail(store.status());
   pg::RealFileSystem fsys;
-  auto report = pg::ImportDirectoryCsv(fsys, csv, column_map, **store, replace);
+  auto report = pg::ImportDirectoryFile(fsys, csv, column_map, db, options);
   if (!report.ok()) return Fail(report.status());
   for (const auto& r : report->rejected) std::cerr << "publish-gate: " << csv << ": " << r << "\n";
+  for (const auto& w : report->warnings) {
+    std::cerr << "publish-gate: warning: " << csv << ": " << w << "\n";
+  }
+  if (!report->written) {
+    std::cerr << "publish-gate: nothing was imported: " << report->rejected.size()
+              << " row(s) above are bad, and a student left out may be one whose family filed an "
+                 "opt-out; fix them (or pass --skip-bad-rows to load the others); "
+              << db << " is unchanged\n";
+    return pg::kExitDataErr;
+  }
   std::cout << "loaded " << report->rows_loaded << " student(s) into " << db << "; rejected "
-            << report->rejected.size() << " row(s)\n";
+            << report->rejected.size() << " row(s)";
+  if (options.replace) std::cout << "; removed " << report->students_removed << " absent student(s)";
+  std::cout << "\n";
   return report->rejected.empty() ? pg::kExitAllPublish : pg::kExitDataErr;
+}
+
+/// `directory status`: what the gate would use. Exit 0 when it holds students, 65 when empty.
+int RunStatus(std::string db) {
+  if (db.empty()) db = DefaultDbPath();
+  auto store = pg::SqliteDirectoryStore::Open(db, /*create=*/false);
+  if (!store.ok()) return Fail(store.status());
+  pg::SystemClock clock;
+  auto info = (*store)->Info(pg::IsoDate(clock.Now()));
+  if (!info.ok()) return Fail(info.status());
+  std::cout << "directory " << pg::DescribeDirectory(*info) << "\n";
+  if (info->students == 0) {
+    std::cerr << "publish-gate: the directory holds no students: every item goes to review "
+                 "(directory_unavailable); import the district's export\n";
+    return pg::kExitDataErr;
+  }
+  return pg::kExitAllPublish;
 }
 
 struct EnrollFlags {
@@ -492,14 +596,20 @@ int main(int argc, char** argv) {
 
   auto* dir = app.add_subcommand("directory", "Manage the local student directory");
   dir->require_subcommand(1);
-  std::string import_csv, import_db, purge_db;
+  std::string import_csv, import_db, purge_db, status_db;
   std::vector<std::string> maps;
-  bool replace = false;
+  pg::ImportOptions import_options;
   auto* imp = dir->add_subcommand("import", "Load a student information system CSV export");
   imp->add_option("CSV", import_csv, "CSV export (see optout-data/README.md)")->required();
   imp->add_option("--db", import_db, "Directory database (default: " + DefaultDbPath() + ")");
   imp->add_option("--map", maps, "canonical=SourceColumn, e.g. student_id=\"Student ID\" (repeatable)");
-  imp->add_flag("--replace", replace, "Remove students that are not in this CSV");
+  imp->add_flag("--replace", import_options.replace, "Remove students that are not in this CSV");
+  imp->add_flag("--skip-bad-rows", import_options.skip_bad_rows,
+                "Load the good rows when some are bad (default: a bad row stops the whole import, "
+                "and the directory stays as it was)");
+  auto* status = dir->add_subcommand(
+      "status", "Say what the directory holds: students, opt-outs, enrolments, the last import");
+  status->add_option("--db", status_db, "Directory database (default: " + DefaultDbPath() + ")");
   std::string purge_student;
   bool purge_faces_only = false;
   auto* purge = dir->add_subcommand(
@@ -523,6 +633,7 @@ int main(int argc, char** argv) {
                      "this school year)");
   AddDetectorFlags(enroll, &enroll_flags.detector);
 
+  if (int code = CheckCommandWords(app, argc, argv); code != 0) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -540,7 +651,8 @@ int main(int argc, char** argv) {
       return RunStrip(strip_args, strip_out_dir, strip_max_pixels, strip_jobs, strip_quiet,
                       pg::SanitizeOptionsFor(o));
     }
-    if (*imp) return RunImport(import_csv, import_db, maps, replace);
+    if (*imp) return RunImport(import_csv, import_db, maps, import_options);
+    if (*status) return RunStatus(status_db);
     if (*purge) return RunPurge(purge_db, purge_student, purge_faces_only);
     if (*enroll) return RunEnroll(enroll_flags);
   } catch (const std::exception& e) {

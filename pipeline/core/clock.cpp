@@ -23,6 +23,16 @@ std::string SchoolYearAt(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+bool IsSchoolYear(const std::string& s) {
+  if (s.size() != 7 || s[4] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  const int start = std::stoi(s.substr(0, 4));
+  const int end = std::stoi(s.substr(5, 2));
+  return (start + 1) % 100 == end;
+}
+
 std::string IsoTimestamp(std::chrono::system_clock::time_point t) {
   std::tm tm = UtcTm(t);
   char buf[32];

@@ -22,6 +22,8 @@ class SystemClock : public Clock {
 
 /// The school year containing `t` (UTC), "2026-27": a school year runs July 1 to June 30.
 std::string SchoolYearAt(std::chrono::system_clock::time_point t);
+/// "2026-27": four digits, a hyphen, the last two digits of the following year.
+bool IsSchoolYear(const std::string& s);
 /// ISO 8601 UTC timestamp, "2026-11-29T04:30:00Z".
 std::string IsoTimestamp(std::chrono::system_clock::time_point t);
 

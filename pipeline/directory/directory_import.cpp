@@ -1,5 +1,11 @@
 #include "directory/directory_import.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -7,6 +13,8 @@
 #include <filesystem>
 #include <set>
 
+#include "core/clock.h"
+#include "core/sha256.h"
 #include "directory/csv.h"
 
 namespace pg {
@@ -37,17 +45,6 @@ bool ParseYesNo(const std::string& s, bool* out) {
     return false;
   }
   return true;
-}
-
-/// "2026-27": four digits, a hyphen, the last two digits of the next year.
-bool IsSchoolYear(const std::string& s) {
-  if (s.size() != 7 || s[4] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  int start = std::stoi(s.substr(0, 4));
-  int end = std::stoi(s.substr(5, 2));
-  return (start + 1) % 100 == end;
 }
 
 /// Line number (1-based) of the first byte that is not valid UTF-8, or 0 if all valid.
@@ -93,7 +90,7 @@ const std::vector<std::string>& CanonicalDirectoryColumns() {
 
 Result<ImportReport> ImportDirectoryCsv(FileSystem& fs, const std::string& csv_path,
                                         const std::map<std::string, std::string>& column_map,
-                                        SqliteDirectoryStore& store, bool replace) {
+                                        SqliteDirectoryStore& store, const ImportOptions& options) {
   const auto& canonical = CanonicalDirectoryColumns();
   for (const auto& [name, source] : column_map) {
     if (std::find(canonical.begin(), canonical.end(), name) == canonical.end()) {
@@ -212,7 +209,12 @@ Result<ImportReport> ImportDirectoryCsv(FileSystem& fs, const std::string& csv_p
     students.push_back(std::move(s));
   }
 
-  if (replace) {
+  if (students.empty() && report.rejected.empty()) {
+    return Status::BadData(csv_path + ": no student rows, only the header; an empty directory "
+                           "would check nothing");
+  }
+  if (!report.rejected.empty() && !options.skip_bad_rows) return report;  // nothing written
+  if (options.replace) {
     if (students.empty()) {
       return Status::BadData(csv_path + ": no row could be loaded; refusing to --replace the "
                              "directory with nothing");
@@ -226,7 +228,58 @@ Result<ImportReport> ImportDirectoryCsv(FileSystem& fs, const std::string& csv_p
   } else {
     if (Status st = store.UpsertStudents(students); !st.ok()) return st;
   }
+  if (Status st = store.SetImportSource(*canonical_csv, Sha256Hex(*data)); !st.ok()) return st;
+  report.written = true;
   report.rows_loaded = static_cast<int>(students.size());
+  return report;
+}
+
+Result<ImportReport> ImportDirectoryFile(FileSystem& fs, const std::string& csv_path,
+                                         const std::map<std::string, std::string>& column_map,
+                                         const std::string& db_path, const ImportOptions& options) {
+  namespace fsys = std::filesystem;
+  const std::string tmp = db_path + ".import-" + std::to_string(::getpid());
+  auto discard = [&tmp]() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fsys::remove(tmp + suffix, ec);
+  };
+  discard();
+  Result<ImportReport> report = Status::Internal("import did not run");
+  {
+    std::unique_ptr<SqliteDirectoryStore> store;
+    std::error_code ec;
+    if (fsys::exists(db_path, ec)) {
+      auto original = SqliteDirectoryStore::Open(db_path, /*create=*/false);
+      if (!original.ok()) return original.status();
+      if (Status s = (*original)->CopyTo(tmp); !s.ok()) {
+        discard();
+        return s;
+      }
+    }
+    auto opened = SqliteDirectoryStore::Open(tmp, /*create=*/true);
+    if (!opened.ok()) {
+      discard();
+      return opened.status();
+    }
+    report = ImportDirectoryCsv(fs, csv_path, column_map, **opened, options);
+  }  // the copy is closed here
+  if (!report.ok() || !report->written) {
+    discard();
+    return report;
+  }
+  if (::rename(tmp.c_str(), db_path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    discard();
+    return Status::IoError("cannot replace " + db_path + " with the imported copy: " + why);
+  }
+  // Make the rename durable before reporting success.
+  const std::string folder = fsys::path(db_path).parent_path().empty()
+                                 ? std::string(".")
+                                 : fsys::path(db_path).parent_path().string();
+  if (int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
   return report;
 }
 

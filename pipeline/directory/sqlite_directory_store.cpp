@@ -331,6 +331,64 @@ Result<int> SqliteDirectoryStore::CountStudents() {
   return row ? q->Int(0) : 0;
 }
 
+Result<DirectoryInfo> SqliteDirectoryStore::Info(const std::string& today) {
+  sqlite3* db = db_.get();
+  DirectoryInfo info;
+  info.location = path_;
+  Status error;
+  bool row = false;
+  auto counts = Statement::Prepare(db, path_,
+      "SELECT count(*), coalesce(sum(photo_opt_out), 0) FROM students");
+  if (!counts.ok()) return counts.status();
+  if (!counts->Step(&row, &error, "counting students")) return error;
+  if (row) {
+    info.students = counts->Int(0);
+    info.opted_out = counts->Int(1);
+  }
+  if (has_descriptor_table_) {
+    auto enrolled = Statement::Prepare(db, path_,
+        "SELECT coalesce(sum(last >= ?1), 0), coalesce(sum(last < ?1), 0) FROM"
+        " (SELECT max(expires_at) AS last FROM face_descriptors GROUP BY student_id)");
+    if (!enrolled.ok()) return enrolled.status();
+    enrolled->Bind(1, today);
+    if (!enrolled->Step(&row, &error, "counting enrolled students")) return error;
+    if (row) {
+      info.enrolled = enrolled->Int(0);
+      info.stale = enrolled->Int(1);
+    }
+  }
+  auto meta = Statement::Prepare(db, path_,
+      "SELECT key, value FROM meta WHERE key IN ('import_at', 'import_file', 'import_sha256')");
+  if (!meta.ok()) return meta.status();
+  while (meta->Step(&row, &error, "reading the import record") && row) {
+    const std::string key = meta->Text(0);
+    (key == "import_at" ? info.imported_at : key == "import_file" ? info.import_file
+                                                                    : info.import_sha256) = meta->Text(1);
+  }
+  if (!error.ok()) return error;
+  return info;
+}
+
+Status SqliteDirectoryStore::SetImportSource(const std::string& file, const std::string& sha256) {
+  auto put = Statement::Prepare(db_.get(), path_,
+                                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+  if (!put.ok()) return put.status();
+  const std::string now = IsoTimestamp(std::chrono::system_clock::now());
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"import_at", now},
+                                   {"import_file", file}, {"import_sha256", sha256}}) {
+    if (Status s = put->Bind(1, key).Bind(2, value).Run("recording the import source"); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status SqliteDirectoryStore::CopyTo(const std::string& path) {
+  // An empty 0600 file first (VACUUM INTO accepts one), so the copy is never readable by others.
+  if (Status s = CreatePrivateFile(path); !s.ok()) return s;
+  auto q = Statement::Prepare(db_.get(), path_, "VACUUM INTO ?1");
+  if (!q.ok()) return q.status();
+  return q->Bind(1, path).Run("copying the database to " + path);
+}
+
 Status SqliteDirectoryStore::Purge() {
   sqlite3* db = db_.get();
   // reference_photos and face_descriptors go with their student (ON DELETE CASCADE);

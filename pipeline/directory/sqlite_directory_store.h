@@ -68,6 +68,18 @@ class SqliteDirectoryStore : public DirectoryStore, public EnrolmentSource {
   /// Number of students.
   Result<int> CountStudents();
 
+  /// Counts (students, opted out, enrolled and stale students as of `today`) and the
+  /// last import's time, file and SHA-256 (meta keys import_at, import_file, import_sha256).
+  Result<DirectoryInfo> Info(const std::string& today) override;
+
+  /// Records where the directory's students came from (shown by Info); import_at = now.
+  Status SetImportSource(const std::string& file, const std::string& sha256);
+
+  /// Writes a compact copy of the whole database to `path`, which must not exist
+  /// (SQLite VACUUM INTO into a new empty file of mode 0600). Used to import into a copy and
+  /// rename it over the original, so a failed import leaves the original untouched.
+  Status CopyTo(const std::string& path);
+
   /// Deletes all student data (every row of every student table, face descriptors
   /// included) and rewrites the file (VACUUM) so no deleted row survives in free pages.
   /// The empty database remains.

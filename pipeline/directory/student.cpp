@@ -37,4 +37,24 @@ bool ParsePermission(const std::string& s, NamePhotoPermission* out) {
   return true;
 }
 
+std::string DescribeDirectory(const DirectoryInfo& i) {
+  std::string out = (i.location.empty() ? std::string("(in memory)") : i.location) + ": " +
+                    std::to_string(i.students) + " student(s) (" + std::to_string(i.opted_out) +
+                    " opted out), " + std::to_string(i.enrolled) + " enrolled, " +
+                    std::to_string(i.stale) + " stale";
+  if (!i.imported_at.empty()) out += "; imported " + i.imported_at;
+  if (!i.import_file.empty()) out += " from " + i.import_file;
+  if (!i.import_sha256.empty()) out += " (sha256 " + i.import_sha256 + ")";
+  return out;
+}
+
+Result<DirectoryInfo> DirectoryStore::Info(const std::string& /*today*/) {
+  auto all = AllStudents();
+  if (!all.ok()) return all.status();
+  DirectoryInfo info;
+  info.students = static_cast<int>(all->size());
+  for (const auto& s : *all) info.opted_out += s.photo_opt_out ? 1 : 0;
+  return info;
+}
+
 }  // namespace pg

@@ -278,7 +278,9 @@ Decision Decide(const ImageRecord& rec, const PolicyContext& ctx) {
 
   if (ctx.students == nullptr) {
     Add(&d, Reason{"directory_unavailable",
-                   "No student directory was given, so no student name or opt-out could be checked.",
+                   ctx.directory_unavailable_why.empty()
+                       ? "No student directory was given, so no student name or opt-out could be checked."
+                       : ctx.directory_unavailable_why,
                    Verdict::kReview,
                    {{"rule", std::string(kImagesSection) + ": staff must check the directory before publishing"}}});
   }

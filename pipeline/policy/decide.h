@@ -40,6 +40,8 @@ namespace pg {
 struct PolicyContext {
   /// Directory students by id; null when no directory is available.
   const std::map<std::string, Student>* students = nullptr;
+  /// Why the directory is unavailable when `students` is null ("" = none was given).
+  std::string directory_unavailable_why;
   std::string school_year;            ///< "2026-27": permissions for other years do not count
   bool allow_unchecked_faces = false; ///< see Options::allow_unchecked_faces
   /// Face recognition ran on every one of this item's faces (each has a FaceFact::match).

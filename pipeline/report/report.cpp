@@ -91,6 +91,16 @@ nlohmann::json BatchReportJson(const BatchResult& batch, const RunInfo& info) {
                   {"students", info.students},
                   {"face_detector", info.detector},
                   {"face_recognition", info.recognition}};
+  if (const auto& d = info.directory_info) {
+    j["summary"]["directory_info"] = {{"path", d->location},
+                                      {"students", d->students},
+                                      {"opted_out", d->opted_out},
+                                      {"enrolled", d->enrolled},
+                                      {"stale", d->stale},
+                                      {"imported_at", d->imported_at},
+                                      {"import_file", d->import_file},
+                                      {"import_sha256", d->import_sha256}};
+  }
   j["items"] = nlohmann::json::array();
   for (const auto& item : batch.items) j["items"].push_back(ItemJson(item));
   return j;

@@ -6,6 +6,7 @@
 // Pure functions of the results; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@ struct RunInfo {
   std::string school_year;
   bool directory = false;    ///< a directory was available
   size_t students = 0;       ///< students in it
+  std::optional<DirectoryInfo> directory_info;  ///< the directory given, as Info() said
   std::string detector;      ///< face detector name
   bool recognition = false;  ///< face recognition ran
 };

@@ -9,37 +9,12 @@
 
 #include "directory/sqlite_directory_store.h"
 #include "metadata/exif_writer.h"
+#include "e2e/cli_fixture.h"
 #include "test_util.h"
 
 using namespace pg::testing;
 namespace fs = std::filesystem;
 
-namespace {
-
-const std::string kCli = PG_CLI_PATH;
-
-const char* kStudentsCsv =
-    "student_id,first_name,last_name,preferred_name,grade,school,photo_opt_out,"
-    "name_photo_permission,permission_school_year,reference_photos\n"
-    "S1001,Maya,Okafor,,4,Lincoln Elementary,Y,none,,\n"
-    "S1002,Lucas,Ferreira,Luke,5,Lincoln Elementary,N,none,,\n"
-    "S1003,Sofía,Núñez,,5,Lincoln Elementary,N,student+parent,2026-27,\n";
-
-struct CliFixture {
-  TempDir dir;
-  std::string db;
-
-  CliFixture() : db(dir / "dir.db") {
-    WriteText(dir / "students.csv", kStudentsCsv);
-    auto r = Run("directory import " + Quote(dir / "students.csv") + " --db " + Quote(db));
-    REQUIRE(r.exit_code == 0);
-  }
-  static CommandResult Run(const std::string& args) {
-    return RunCommand("HOME=/nonexistent-home XDG_DATA_HOME= " + Quote(kCli) + " " + args);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("version and help flags work on every command", "[cli]") {
   auto v = CliFixture::Run("--version");
@@ -81,7 +56,12 @@ TEST_CASE_METHOD(CliFixture, "directory import: file is 0600 and bad rows are re
   CHECK(r.exit_code == 65);
   CHECK_THAT(r.out, Catch::Contains("line 3"));
   CHECK_THAT(r.out, Catch::Contains("line 4"));
-  CHECK_THAT(r.out, Catch::Contains("loaded 1"));
+  CHECK_THAT(r.out, Catch::Contains("nothing was imported"));
+  CHECK_FALSE(fs::exists(dir / "bad.db"));
+  auto skipped = Run("directory import " + Quote(dir / "bad.csv") + " --db " + Quote(dir / "bad.db") +
+                     " --skip-bad-rows");
+  CHECK(skipped.exit_code == 65);
+  CHECK_THAT(skipped.out, Catch::Contains("loaded 1"));
 }
 
 TEST_CASE_METHOD(CliFixture, "directory import maps a SIS export's column names", "[cli]") {
@@ -100,7 +80,7 @@ TEST_CASE_METHOD(CliFixture, "check: clean photo publishes, --json gives the ite
   auto human = Run("check --no-recognition " + Quote(dir / "garden.png") + " --db " + Quote(db));
   CHECK(human.exit_code == 0);
   CHECK_THAT(human.out, Catch::Contains("PUBLISH"));
-  auto r = Run("check --no-recognition " + Quote(dir / "garden.png") + " --db " + Quote(db) + " --json");
+  auto r = RunStdout("check --no-recognition " + Quote(dir / "garden.png") + " --db " + Quote(db) + " --json");
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["verdict"] == "publish");
@@ -114,7 +94,7 @@ TEST_CASE_METHOD(CliFixture, "check: clean photo publishes, --json gives the ite
 
 TEST_CASE_METHOD(CliFixture, "check: a student's name on student work without permission blocks", "[cli]") {
   WriteBytes(dir / "essay.png", Encode(DrawScene(), ".png"));
-  auto r = Run("check --no-recognition " + Quote(dir / "essay.png") + " --db " + Quote(db) +
+  auto r = RunStdout("check --no-recognition " + Quote(dir / "essay.png") + " --db " + Quote(db) +
                " --kind student-work --caption 'Essay by LUKE FERREIRA' --json");
   CHECK(r.exit_code == 2);
   auto j = nlohmann::json::parse(r.out);
@@ -231,14 +211,14 @@ TEST_CASE("check blocks an opted-out student named on a real face photo", "[cli]
   std::string db = dir / "dir.db";
   REQUIRE(CliFixture::Run("directory import " + Quote(dir / "students.csv") + " --db " + Quote(db)).exit_code == 0);
   std::string photo = std::string(PG_TESTDATA_DIR) + "/identities/obama/1.jpg";
-  auto r = CliFixture::Run("check --no-recognition " + Quote(photo) + " --db " + Quote(db) +
+  auto r = CliFixture::RunStdout("check --no-recognition " + Quote(photo) + " --db " + Quote(db) +
                            " --caption 'Maya Okafor at assembly' --json");
   CHECK(r.exit_code == 2);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["faces"].size() >= 1);
   CHECK(j["faces"][0]["detector"] == "ssd-mobilenetv1");  // the default detector
   CHECK(j["reasons"][0]["code"] == "opted_out_name_with_photo");
-  auto plain = CliFixture::Run("check --no-recognition " + Quote(photo) + " --db " + Quote(db) + " --json");
+  auto plain = CliFixture::RunStdout("check --no-recognition " + Quote(photo) + " --db " + Quote(db) + " --json");
   CHECK(plain.exit_code == 1);
   CHECK(nlohmann::json::parse(plain.out)["reasons"][0]["code"] == "faces_unchecked");
 }
@@ -564,7 +544,7 @@ TEST_CASE_METHOD(CliFixture, "a group photo taken sideways has its faces found t
   cv::rotate(photo, sideways, cv::ROTATE_90_COUNTERCLOCKWISE);
   WriteBytes(dir / "sideways.png", Encode(sideways, ".png"));
   auto faces = [&](const std::string& flags) {
-    auto r = Run("check --no-recognition --json --db " + Quote(db) + " " + flags + " " + Quote(dir / "sideways.png"));
+    auto r = RunStdout("check --no-recognition --json --db " + Quote(db) + " " + flags + " " + Quote(dir / "sideways.png"));
     REQUIRE(r.exit_code == 1);
     return nlohmann::json::parse(r.out)["faces"];
   };
@@ -598,7 +578,7 @@ TEST_CASE_METHOD(CliFixture, "a --min-face the detector cannot reach is exit 78,
 TEST_CASE_METHOD(CliFixture, "tiled and untiled HOG find the same face on a portrait", "[cli][detector][testdata]") {
   const std::string photo = std::string(PG_TESTDATA_DIR) + "/identities/obama/1.jpg";
   auto faces = [&](const std::string& flags) {
-    auto r = Run("check --no-recognition --json --db " + Quote(db) + " " + flags + " " + Quote(photo));
+    auto r = RunStdout("check --no-recognition --json --db " + Quote(db) + " " + flags + " " + Quote(photo));
     REQUIRE(r.exit_code == 1);
     return nlohmann::json::parse(r.out)["faces"];
   };

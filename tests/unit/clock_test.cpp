@@ -23,3 +23,12 @@ TEST_CASE("a school year runs from July 1 to June 30", "[clock]") {
 TEST_CASE("timestamps are ISO 8601 UTC", "[clock]") {
   CHECK(pg::IsoTimestamp(At(2026, 11, 29)) == "2026-11-29T12:00:00Z");
 }
+
+TEST_CASE("a school year is two consecutive years written YYYY-YY", "[clock]") {
+  CHECK(pg::IsSchoolYear("2026-27"));
+  CHECK(pg::IsSchoolYear("2099-00"));
+  for (const char* bad : {"banana", "2026-28", "2026/27", "26-27", "2026-2027", "", "2026-2x", " 2026-27"}) {
+    INFO(bad);
+    CHECK_FALSE(pg::IsSchoolYear(bad));
+  }
+}
