@@ -120,7 +120,7 @@ TEST_CASE_METHOD(CliFixture, "a permission without a school year is warned about
                         Catch::Contains("line 2: name_photo_permission 'parent' has no permission_school_year"));
 }
 
-TEST_CASE_METHOD(CliFixture, "--school-year must be two consecutive years", "[cli]") {
+TEST_CASE_METHOD(CliFixture, "the school year flag must be two consecutive years", "[cli]") {
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
   for (const char* bad : {"banana", "2026-28", "2026"}) {
     INFO(bad);
@@ -152,7 +152,7 @@ TEST_CASE("a mistyped command lists the commands and suggests the nearest", "[cl
   CHECK_THAT(far.out, Catch::Contains("unknown command 'frobnicate'") && !Catch::Contains("did you mean"));
 }
 
-TEST_CASE_METHOD(CliFixture, "run given an image says to use check; check given a folder says run",
+TEST_CASE_METHOD(CliFixture, "run given an image says to use check, and check given a folder says run",
                  "[cli]") {
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   auto run = Run("run " + Quote(dir / "in/a.png") + " --out " + Quote(dir / "out") + " --db " + Quote(db));
