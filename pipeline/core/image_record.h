@@ -87,11 +87,20 @@ struct FaceFact {
   std::optional<FaceMatch> match;  ///< nullopt until recognition runs
 };
 
+/// How a NameFact's words name their student.
+enum class NameMatch {
+  kFull,       ///< first or preferred name with the last name ("Maya Okafor", "Okafor, Maya")
+  kGivenOnly,  ///< the first or preferred name alone: names them beside a face recognised as them
+};
+/// "full" / "given_name", as reports name it.
+inline const char* NameMatchName(NameMatch m) { return m == NameMatch::kFull ? "full" : "given_name"; }
+
 /// A directory student's name found in text that would be published with the item.
 struct NameFact {
   std::string text;        ///< the words as they appear in the source
   std::string source;      ///< caption | alt_text | file_name | exif:Artist | xmp:... | iptc:...
   std::string student_id;  ///< directory id of the student the name belongs to
+  NameMatch match = NameMatch::kFull;
 };
 
 /// One metadata finding: what was there, e.g. {"gps", "GPS position 37.42,-122.08", "exif"}.

@@ -1,8 +1,6 @@
 #include "names/name_finder.h"
 
-#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -12,95 +10,12 @@ namespace pg {
 
 namespace {
 
-/// A word of the input: its folded form and where it is in the original bytes.
-struct Token {
-  std::string key;         ///< FoldForMatch of the word (apostrophes dropped)
-  std::string possessive;  ///< key without a trailing possessive 's ("okafor" for "Okafor's"), or ""
-  size_t begin = 0;        ///< byte offsets in the original text
-  size_t end = 0;
-  size_t possessive_end = 0;  ///< end of the word before its 's
-};
-
-bool IsApostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x2BC; }
-bool IsMark(UChar32 c) {
-  return (U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_MC_MASK | U_GC_ME_MASK)) != 0;
-}
-bool IsWordChar(UChar32 c) { return c >= 0 && (u_isalpha(c) || u_isdigit(c)); }
-bool IsUpper(UChar32 c) { return u_isupper(c) || u_istitle(c); }
-
-/// Would a camelCase / letter-digit reader start a new word at `cur`?
-bool CamelBoundary(UChar32 prev, UChar32 cur, UChar32 next) {
-  if (u_isdigit(prev) != u_isdigit(cur)) return true;             // Doe2026, 2026Doe
-  if (u_islower(prev) && IsUpper(cur)) return true;               // janeDoe
-  return IsUpper(prev) && IsUpper(cur) && next >= 0 && u_islower(next);  // IMGJane
-}
-
-/// Code point at byte offset i (negative if ill-formed or at the end).
-UChar32 PeekAt(const uint8_t* s, int32_t i, int32_t n) {
-  if (i >= n) return -1;
-  UChar32 c;
-  U8_NEXT(s, i, n, c);
-  return c;
-}
-
-/// Splits `text` into words (see NameIndex::Find / FindInFileName for the rules).
-std::vector<Token> Tokenize(std::string_view text, bool split_camel) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto n = static_cast<int32_t>(text.size());
-  std::vector<Token> out;
-  Token cur;
-  std::string raw;                     // the word's bytes without apostrophes
-  size_t raw_before_apostrophe = 0;    // raw.size() at the last dropped apostrophe
-  size_t byte_at_apostrophe = 0;
-  bool in_word = false;
-  UChar32 prev_base = -1;
-
-  auto finish = [&]() {
-    if (!in_word) return;
-    cur.key = FoldForMatch(raw);
-    if (raw_before_apostrophe > 0 && raw.size() == raw_before_apostrophe + 1 &&
-        (raw.back() == 's' || raw.back() == 'S')) {
-      cur.possessive = FoldForMatch(std::string_view(raw).substr(0, raw_before_apostrophe));
-      cur.possessive_end = byte_at_apostrophe;
-    }
-    if (!cur.key.empty()) out.push_back(cur);
-    cur = Token();
-    raw.clear();
-    raw_before_apostrophe = 0;
-    in_word = false;
-  };
-
-  for (int32_t i = 0; i < n;) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (in_word && c >= 0 && IsApostrophe(c) && IsWordChar(PeekAt(s, i, n))) {
-      raw_before_apostrophe = raw.size();
-      byte_at_apostrophe = static_cast<size_t>(start);
-      continue;  // dropped; the word goes on
-    }
-    const bool mark = c >= 0 && in_word && IsMark(c);
-    if (!IsWordChar(c) && !mark) {
-      finish();
-      continue;
-    }
-    if (in_word && split_camel && !mark && CamelBoundary(prev_base, c, PeekAt(s, i, n))) finish();
-    if (!in_word) {
-      in_word = true;
-      cur.begin = static_cast<size_t>(start);
-    }
-    raw.append(text.substr(start, i - start));
-    cur.end = static_cast<size_t>(i);
-    if (!mark) prev_base = c;
-  }
-  finish();
-  return out;
-}
-
-/// Folded words of a directory name (no camelCase split: "McDonald" is one word).
-std::vector<std::string> NameWords(const std::string& name) {
+/// Keys of a directory name's words (no camelCase split: "McDonald" is one word).
+std::vector<std::string> NameWords(const std::string& name, Status* status) {
   std::vector<std::string> words;
-  for (auto& t : Tokenize(name, false)) words.push_back(std::move(t.key));
+  for (auto& w : SplitWords(name, WordBreaks::kText, Ignorables::kJoin, status)) {
+    words.push_back(std::move(w.key));
+  }
   return words;
 }
 
@@ -111,31 +26,32 @@ std::string Joined(const std::vector<std::string>& a, const std::vector<std::str
   return out;
 }
 
-/// Does tokens[j] read as `word`? The possessive form counts ("Okafor's" = "okafor").
-bool Same(const Token& t, const std::string& word, bool* possessive) {
+/// Does word t read as `key`? The possessive form counts ("Okafor's" = "okafor").
+bool Same(const TextWord& t, const std::string& key, bool* possessive) {
   *possessive = false;
-  if (t.key == word) return true;
-  *possessive = !t.possessive.empty() && t.possessive == word;
+  if (t.key == key) return true;
+  *possessive = !t.possessive.empty() && t.possessive == key;
   return *possessive;
 }
 
-/// Matches `words` at tokens[j...]; on success sets *next to the token after them and
-/// *end to the byte end of the match.
-bool MatchWords(const std::vector<Token>& tokens, size_t j, const std::vector<std::string>& words,
+/// Matches `keys` at words[j...]; on success sets *next to the word after them and *end to
+/// the byte end of the match.
+bool MatchWords(const std::vector<TextWord>& words, size_t j, const std::vector<std::string>& keys,
                 size_t* next, size_t* end) {
-  for (const auto& w : words) {
+  for (const auto& k : keys) {
     bool possessive = false;
-    if (j >= tokens.size() || !Same(tokens[j], w, &possessive)) return false;
+    if (j >= words.size() || !Same(words[j], k, &possessive)) return false;
     // A possessive ends the name: only the last word may carry the 's.
-    if (possessive && &w != &words.back()) return false;
-    *end = possessive ? tokens[j].possessive_end : tokens[j].end;
+    if (possessive && &k != &keys.back()) return false;
+    *end = possessive ? words[j].possessive_end : words[j].end;
     ++j;
   }
   *next = j;
   return true;
 }
 
-bool IsInitial(const Token& t) {
+/// A single letter (the key of "A." or "А" is one code point).
+bool IsInitial(const TextWord& t) {
   int32_t i = 0;
   UChar32 c;
   const auto* s = reinterpret_cast<const uint8_t*>(t.key.data());
@@ -144,64 +60,57 @@ bool IsInitial(const Token& t) {
   return i == n && c >= 0 && u_isalpha(c);
 }
 
-}  // namespace
-
-std::string FoldForMatch(std::string_view utf8) {
-  UErrorCode err = U_ZERO_ERROR;
-  icu::UnicodeString text =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
-  if (U_FAILURE(err)) {
-    std::string out;
-    text.foldCase().toUTF8String(out);
-    return out;
-  }
-  icu::UnicodeString decomposed = nfd->normalize(text, err);
-  icu::UnicodeString bare;
-  for (int32_t i = 0; i < decomposed.length();) {
-    UChar32 c = decomposed.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_charType(c) != U_NON_SPACING_MARK && c != 0x2BC) bare.append(c);
-  }
-  bare.foldCase();
-  icu::UnicodeString plain;
-  for (int32_t i = 0; i < bare.length();) {
-    UChar32 c = bare.char32At(i);
-    i += U16_LENGTH(c);
-    switch (c) {
-      case 0x0142: case 0x0140: plain.append(UChar32{'l'}); break;  // ł ŀ
-      case 0x00F8: plain.append(UChar32{'o'}); break;                // ø
-      case 0x0111: case 0x00F0: plain.append(UChar32{'d'}); break;  // đ ð
-      case 0x0127: plain.append(UChar32{'h'}); break;                // ħ
-      case 0x0131: plain.append(UChar32{'i'}); break;                // dotless ı
-      case 0x0167: plain.append(UChar32{'t'}); break;                // ŧ
-      case 0x00E6: plain.append(icu::UnicodeString(u"ae")); break;   // æ
-      case 0x0153: plain.append(icu::UnicodeString(u"oe")); break;   // œ
-      case 0x00FE: plain.append(icu::UnicodeString(u"th")); break;   // þ
-      default: plain.append(c);
-    }
-  }
-  icu::UnicodeString composed = nfc->normalize(plain, err);
+/// `bytes` with every ill-formed UTF-8 sequence replaced by U+FFFD: a fact's text goes into
+/// reports and messages, which must be UTF-8.
+std::string WellFormed(std::string_view bytes) {
+  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+  const auto n = static_cast<int32_t>(bytes.size());
   std::string out;
-  (U_FAILURE(err) ? plain : composed).toUTF8String(out);
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) out += "\xEF\xBF\xBD";
+    else out.append(bytes.substr(start, i - start));
+  }
   return out;
 }
 
+bool HasStudent(const std::vector<NameFact>& facts, const std::string& student_id) {
+  return std::any_of(facts.begin(), facts.end(),
+                     [&](const NameFact& f) { return f.student_id == student_id; });
+}
+
+}  // namespace
+
 NameIndex::NameIndex(const std::vector<Student>& students) {
   for (const Student& s : students) {
-    const std::vector<std::string> last = NameWords(s.last_name);
-    if (last.empty()) continue;
+    auto words = [&](const std::string& value, const char* field) {
+      Status st;
+      auto out = NameWords(value, &st);
+      if (!st.ok() && status_.ok()) {
+        status_ = Status::BadData(s.student_id + " " + field + ": " + st.message());
+      }
+      return out;
+    };
+    const std::vector<std::string> last = words(s.last_name, "last_name");
     std::vector<std::vector<std::string>> givens;
-    for (const std::string* g : {&s.first_name, &s.preferred_name}) {
-      auto words = NameWords(*g);
-      if (!words.empty() && std::find(givens.begin(), givens.end(), words) == givens.end()) {
-        givens.push_back(std::move(words));
+    for (const auto& [value, field] : {std::pair{&s.first_name, "first_name"},
+                                       std::pair{&s.preferred_name, "preferred_name"}}) {
+      auto given = words(*value, field);
+      if (!given.empty() && std::find(givens.begin(), givens.end(), given) == givens.end()) {
+        givens.push_back(std::move(given));
       }
     }
     if (givens.empty()) continue;
     const size_t student = student_ids_.size();
     student_ids_.push_back(s.student_id);
+    for (const auto& given : givens) {
+      given_by_first_word_[given.front()].push_back(given_.size());
+      given_.push_back({given, {}, false, student});
+    }
+    if (last.empty()) continue;
+    ++full_students_;
     for (const auto& given : givens) {
       for (bool reversed : {false, true}) {
         Pattern p;
@@ -220,72 +129,128 @@ NameIndex::NameIndex(const std::vector<Student>& students) {
   }
 }
 
-std::vector<NameFact> NameIndex::Find(std::string_view text, const std::string& source) const {
-  const std::vector<Token> tokens = Tokenize(text, false);
-  std::vector<NameFact> out;
-  std::set<size_t> found;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    auto hit = by_first_word_.find(tokens[i].key);
+void NameIndex::FullNames(std::string_view text, const std::vector<TextWord>& words,
+                          WordBreaks breaks, const std::string& source,
+                          std::vector<NameFact>* out) const {
+  auto report = [&](size_t student, size_t begin, size_t end) {
+    if (HasStudent(*out, student_ids_[student])) return;
+    out->push_back({WellFormed(text.substr(begin, end - begin)), source, student_ids_[student],
+                    NameMatch::kFull});
+  };
+  if (breaks == WordBreaks::kFileName) {
+    // Whole words run together: "mayaokafor", "Maya_Okafor", "MayaOkafor".
+    auto joined_hit = [&](const std::string& joined, size_t begin, size_t end) {
+      auto hit = by_joined_.find(joined);
+      if (hit == by_joined_.end()) return;
+      for (size_t student : hit->second) report(student, begin, end);
+    };
+    for (size_t i = 0; i < words.size(); ++i) {
+      std::string joined;
+      for (size_t j = i; j < words.size() && joined.size() < longest_joined_; ++j) {
+        if (!words[j].possessive.empty()) {
+          joined_hit(joined + words[j].possessive, words[i].begin, words[j].possessive_end);
+        }
+        joined += words[j].key;
+        joined_hit(joined, words[i].begin, words[j].end);
+      }
+    }
+    return;
+  }
+  for (size_t i = 0; i < words.size(); ++i) {
+    auto hit = by_first_word_.find(words[i].key);
     if (hit == by_first_word_.end()) continue;
     for (size_t pi : hit->second) {
       const Pattern& p = patterns_[pi];
-      if (found.count(p.student) != 0) continue;
       size_t next = 0, end = 0;
-      if (!MatchWords(tokens, i, p.head, &next, &end)) continue;
-      bool possessive_head = end != tokens[next - 1].end;  // "Maya's Okafor" is not a name
-      if (possessive_head) continue;
-      bool ok = MatchWords(tokens, next, p.tail, &next, &end);
-      if (!ok && p.initial_ok && next < tokens.size() && IsInitial(tokens[next])) {
-        ok = MatchWords(tokens, next + 1, p.tail, &next, &end);
+      if (!MatchWords(words, i, p.head, &next, &end)) continue;
+      if (end != words[next - 1].end) continue;  // "Maya's Okafor" is not a name
+      bool ok = MatchWords(words, next, p.tail, &next, &end);
+      if (!ok && p.initial_ok && next < words.size() && IsInitial(words[next])) {
+        ok = MatchWords(words, next + 1, p.tail, &next, &end);
       }
-      if (!ok) continue;
-      found.insert(p.student);
-      out.push_back({std::string(text.substr(tokens[i].begin, end - tokens[i].begin)), source,
-                     student_ids_[p.student]});
+      if (ok) report(p.student, words[i].begin, end);
     }
   }
+}
+
+void NameIndex::GivenNames(std::string_view text, const std::vector<TextWord>& words,
+                           const std::string& source, std::vector<NameFact>* out) const {
+  for (size_t i = 0; i < words.size(); ++i) {
+    // A one-word name may be the possessive "Lucas’s".
+    for (const std::string* first : {&words[i].key, &words[i].possessive}) {
+      auto hit = given_by_first_word_.find(*first);
+      if (first->empty() || hit == given_by_first_word_.end()) continue;
+      for (size_t gi : hit->second) {
+        const Pattern& p = given_[gi];
+        const std::string& id = student_ids_[p.student];
+        size_t next = 0, end = 0;
+        if (HasStudent(*out, id) || !MatchWords(words, i, p.head, &next, &end)) continue;
+        out->push_back({WellFormed(text.substr(words[i].begin, end - words[i].begin)), source, id,
+                        NameMatch::kGivenOnly});
+      }
+    }
+  }
+}
+
+std::vector<NameFact> NameIndex::FindAll(std::string_view text, const std::string& source,
+                                         WordBreaks breaks, Status* status) const {
+  std::vector<std::vector<TextWord>> readings;
+  readings.push_back(SplitWords(text, breaks, Ignorables::kJoin, status));
+  if (HasIgnorables(text)) readings.push_back(SplitWords(text, breaks, Ignorables::kBreak));
+  std::vector<NameFact> out;
+  for (const auto& words : readings) FullNames(text, words, breaks, source, &out);
+  for (const auto& words : readings) GivenNames(text, words, source, &out);
   return out;
 }
 
-std::vector<NameFact> NameIndex::FindInFileName(std::string_view path,
-                                                const std::string& source) const {
-  const std::vector<Token> tokens = Tokenize(path, true);
-  std::vector<NameFact> out;
-  std::set<size_t> found;
-  auto report = [&](const std::string& joined, size_t begin, size_t end) {
-    auto hit = by_joined_.find(joined);
-    if (hit == by_joined_.end()) return;
-    for (size_t student : hit->second) {
-      if (!found.insert(student).second) continue;
-      out.push_back({std::string(path.substr(begin, end - begin)), source, student_ids_[student]});
-    }
-  };
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string joined;
-    for (size_t j = i; j < tokens.size() && joined.size() < longest_joined_; ++j) {
-      if (!tokens[j].possessive.empty()) report(joined + tokens[j].possessive, tokens[i].begin,
-                                                tokens[j].possessive_end);
-      joined += tokens[j].key;
-      report(joined, tokens[i].begin, tokens[j].end);
-    }
-  }
-  return out;
+std::vector<NameFact> NameIndex::Find(std::string_view text, const std::string& source,
+                                      Status* status) const {
+  auto facts = FindAll(text, source, WordBreaks::kText, status);
+  facts.erase(std::remove_if(facts.begin(), facts.end(),
+                             [](const NameFact& f) { return f.match != NameMatch::kFull; }),
+              facts.end());
+  return facts;
+}
+
+std::vector<NameFact> NameIndex::FindInFileName(std::string_view path, const std::string& source,
+                                                Status* status) const {
+  auto facts = FindAll(path, source, WordBreaks::kFileName, status);
+  facts.erase(std::remove_if(facts.begin(), facts.end(),
+                             [](const NameFact& f) { return f.match != NameMatch::kFull; }),
+              facts.end());
+  return facts;
 }
 
 void FindNamesInRecord(const NameIndex& index, ImageRecord* record) {
-  // One fact per (student, source), also across fields that share a name.
-  auto add = [&](std::vector<NameFact> facts) {
-    for (auto& f : facts) {
-      bool seen = std::any_of(record->names.begin(), record->names.end(), [&](const NameFact& n) {
+  if (!index.status().ok()) {
+    record->problems.push_back({"name_text_unreadable",
+                                "directory: " + index.status().message() +
+                                    "; that student's name could not be looked for"});
+  }
+  auto scan = [&](std::string_view text, const std::string& source, WordBreaks breaks) {
+    Status readable;
+    for (auto& f : index.FindAll(text, source, breaks, &readable)) {
+      // One fact per (student, source), also across fields that share a source name; a
+      // full name replaces a given name alone.
+      auto same = std::find_if(record->names.begin(), record->names.end(), [&](const NameFact& n) {
         return n.student_id == f.student_id && n.source == f.source;
       });
-      if (!seen) record->names.push_back(std::move(f));
+      if (same == record->names.end()) {
+        record->names.push_back(std::move(f));
+      } else if (same->match == NameMatch::kGivenOnly && f.match == NameMatch::kFull) {
+        *same = std::move(f);
+      }
+    }
+    if (!readable.ok()) {
+      record->problems.push_back({"name_text_unreadable",
+                                  source + ": " + readable.message() +
+                                      "; the names in it could not all be checked"});
     }
   };
-  add(index.Find(record->input.caption, "caption"));
-  add(index.Find(record->input.alt_text, "alt_text"));
-  add(index.FindInFileName(record->input.rel_path, "file_name"));
-  for (const EmbeddedText& t : record->metadata.texts) add(index.Find(t.value, t.field));
+  scan(record->input.caption, "caption", WordBreaks::kText);
+  scan(record->input.alt_text, "alt_text", WordBreaks::kText);
+  scan(record->input.rel_path, "file_name", WordBreaks::kFileName);
+  for (const EmbeddedText& t : record->metadata.texts) scan(t.value, t.field, WordBreaks::kText);
   record->names_checked = true;
 }
 

@@ -1,11 +1,7 @@
 #include "policy/decide.h"
 
-#include <cctype>
 #include <cstdio>
-#include <filesystem>
 #include <set>
-
-#include "names/name_finder.h"
 
 namespace pg {
 
@@ -15,6 +11,7 @@ constexpr const char* kImagesSection = "Use of Student Images and Work";
 constexpr size_t kMaxListed = 8;  // boxes / ids listed in one evidence value
 
 using Evidence = std::vector<std::pair<std::string, std::string>>;
+using Done = std::set<std::pair<std::string, std::string>>;  ///< (code, student_id) already given
 
 std::string Num(double d) {
   char buf[32];
@@ -76,115 +73,86 @@ void AddFaceEvidence(const ImageRecord& rec, const std::string& student_id, Evid
               Num(f->match->distance) + ").";
 }
 
-/// Folded words of a text (runs of ASCII letters/digits and non-ASCII bytes).
-std::vector<std::string> Words(const std::string& text) {
-  std::vector<std::string> out;
-  std::string word;
-  for (char c : FoldForMatch(text)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || std::isalnum(u)) {
-      word.push_back(c);
-    } else if (!word.empty()) {
-      out.push_back(std::move(word));
-      word.clear();
-    }
-  }
-  if (!word.empty()) out.push_back(std::move(word));
-  return out;
-}
-
-bool ContainsWords(const std::vector<std::string>& text, const std::vector<std::string>& name) {
-  if (name.empty() || name.size() > text.size()) return false;
-  for (size_t i = 0; i + name.size() <= text.size(); ++i) {
-    bool all = true;
-    for (size_t k = 0; k < name.size() && all; ++k) all = text[i + k] == name[k];
-    if (all) return true;
-  }
-  return false;
-}
-
-/// Where a recognised student's first or preferred name appears alone in the item's
-/// texts: {source, name}; {"", ""} when it does not.
-std::pair<std::string, std::string> GivenNameSource(const ImageRecord& rec, const Student& s) {
-  std::vector<std::pair<std::string, std::string>> texts = {
-      {"caption", rec.input.caption},
-      {"alt_text", rec.input.alt_text},
-      {"file_name", std::filesystem::path(rec.input.rel_path).stem().string()}};
-  for (const auto& t : rec.metadata.texts) texts.push_back({t.field, t.value});
-  for (const auto& [source, text] : texts) {
-    const auto words = Words(text);
-    for (const std::string& given : {s.first_name, s.preferred_name}) {
-      if (!given.empty() && ContainsWords(words, Words(given))) return {source, given};
-    }
-  }
-  return {"", ""};
-}
-
-void NameRules(const ImageRecord& rec, const PolicyContext& ctx, bool shows_faces, Decision* d) {
+/// The rules for a full-name fact.
+void FullNameRules(const ImageRecord& rec, const PolicyContext& ctx, bool shows_faces,
+                   const NameFact& n, const Student& s, Done* done, Decision* d) {
   const bool is_work = rec.input.kind == ItemKind::kStudentWork;
-  std::set<std::pair<std::string, std::string>> done;  // (code, student_id)
-  for (const auto& n : rec.names) {
-    auto it = ctx.students->find(n.student_id);
-    if (it == ctx.students->end()) continue;
-    const Student& s = it->second;
-    Evidence ev = {{"student_id", s.student_id}, {"name", n.text}, {"source", n.source}};
-    if (shows_faces && s.photo_opt_out) {
-      if (!done.insert({"opted_out_name_with_photo", s.student_id}).second) continue;
-      ev.push_back({"faces", std::to_string(rec.faces.size())});
-      std::string msg = "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
-                        ", whose family filed a media release opt-out, on a photo that shows " +
-                        std::to_string(rec.faces.size()) + " face(s).";
-      AddFaceEvidence(rec, s.student_id, &ev, &msg);
-      ev.push_back({"rule", std::string(kImagesSection) + ": Media Release OPT-OUT on file"});
-      Add(d, Reason{"opted_out_name_with_photo", msg, Verdict::kBlock, ev});
-    } else if ((shows_faces || is_work) && !HasValidPermission(s, ctx.school_year)) {
-      if (!done.insert({"name_photo_pairing_without_permission", s.student_id}).second) continue;
-      ev.push_back({"permission", PermissionName(s.name_photo_permission)});
-      ev.push_back({"permission_school_year", s.permission_school_year});
-      std::string msg = "'" + n.text + "' (" + n.source + ") would publish " + FullName(s) +
-                        "'s name with " + (is_work ? std::string("their work") : std::string("a photo")) +
-                        "; " + PermissionText(s, ctx.school_year) + ".";
-      AddFaceEvidence(rec, s.student_id, &ev, &msg);
-      ev.push_back({"rule", std::string(kImagesSection) +
-                                ": names with photos or work need student and parent written permission"});
-      Add(d, Reason{"name_photo_pairing_without_permission", msg, Verdict::kBlock, ev});
-    } else if (!shows_faces && !is_work && rec.decoded &&
-               (s.photo_opt_out || !HasValidPermission(s, ctx.school_year))) {
-      if (!done.insert({"name_with_photo_no_face_found", s.student_id}).second) continue;
-      ev.push_back({"rule", std::string(kImagesSection) + ": names with photos need permission"});
-      Add(d, Reason{"name_with_photo_no_face_found",
-                    "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
-                        " on a photo in which no face was found; confirm the student is not shown.",
-                    Verdict::kReview, ev});
-    }
+  Evidence ev = {{"student_id", s.student_id}, {"name", n.text}, {"source", n.source}};
+  if (shows_faces && s.photo_opt_out) {
+    if (!done->insert({"opted_out_name_with_photo", s.student_id}).second) return;
+    ev.push_back({"faces", std::to_string(rec.faces.size())});
+    std::string msg = "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
+                      ", whose family filed a media release opt-out, on a photo that shows " +
+                      std::to_string(rec.faces.size()) + " face(s).";
+    AddFaceEvidence(rec, s.student_id, &ev, &msg);
+    ev.push_back({"rule", std::string(kImagesSection) + ": Media Release OPT-OUT on file"});
+    Add(d, Reason{"opted_out_name_with_photo", msg, Verdict::kBlock, ev});
+  } else if ((shows_faces || is_work) && !HasValidPermission(s, ctx.school_year)) {
+    if (!done->insert({"name_photo_pairing_without_permission", s.student_id}).second) return;
+    ev.push_back({"permission", PermissionName(s.name_photo_permission)});
+    ev.push_back({"permission_school_year", s.permission_school_year});
+    std::string msg = "'" + n.text + "' (" + n.source + ") would publish " + FullName(s) +
+                      "'s name with " + (is_work ? std::string("their work") : std::string("a photo")) +
+                      "; " + PermissionText(s, ctx.school_year) + ".";
+    AddFaceEvidence(rec, s.student_id, &ev, &msg);
+    ev.push_back({"rule", std::string(kImagesSection) +
+                              ": names with photos or work need student and parent written permission"});
+    Add(d, Reason{"name_photo_pairing_without_permission", msg, Verdict::kBlock, ev});
+  } else if (!shows_faces && !is_work && rec.decoded &&
+             (s.photo_opt_out || !HasValidPermission(s, ctx.school_year))) {
+    if (!done->insert({"name_with_photo_no_face_found", s.student_id}).second) return;
+    ev.push_back({"rule", std::string(kImagesSection) + ": names with photos need permission"});
+    Add(d, Reason{"name_with_photo_no_face_found",
+                  "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
+                      " on a photo in which no face was found; confirm the student is not shown.",
+                  Verdict::kReview, ev});
   }
+}
 
-  // A face recognised as a student makes even their first name alone a name+photo pairing.
-  for (const auto& f : rec.faces) {
-    if (!f.match || f.match->status != "matched") continue;
-    auto it = ctx.students->find(f.match->student_id);
-    if (it == ctx.students->end() || HasValidPermission(it->second, ctx.school_year)) continue;
-    const Student& s = it->second;
-    if (done.count({"name_photo_pairing_without_permission", s.student_id}) != 0) continue;
-    auto [source, given] = GivenNameSource(rec, s);
-    if (source.empty()) continue;
-    done.insert({"name_photo_pairing_without_permission", s.student_id});
+/// The rules for a given-name-only fact: a first or preferred name alone names the student
+/// only beside a face that recognition matched to them (the face makes the name theirs).
+void GivenNameRules(const ImageRecord& rec, const PolicyContext& ctx, const NameFact& n,
+                    const Student& s, Done* done, Decision* d) {
+  const FaceFact* f = RecognisedFace(rec, s.student_id);
+  if (f == nullptr) return;
+  Evidence ev = {{"student_id", s.student_id},
+                 {"name", n.text},
+                 {"source", n.source},
+                 {"face", FaceText(*f)},
+                 {"distance", Num(f->match->distance)},
+                 {"matched_by", "face recognition"}};
+  const std::string msg = "'" + n.text + "' (" + n.source + ") is the name of " + FullName(s) +
+                          ", whom face recognition matches to the face at " + FaceText(*f) +
+                          " (distance " + Num(f->match->distance) + ")";
+  if (s.photo_opt_out) {
+    if (!done->insert({"opted_out_name_with_photo", s.student_id}).second) return;
+    ev.push_back({"rule", std::string(kImagesSection) + ": Media Release OPT-OUT on file"});
+    Add(d, Reason{"opted_out_name_with_photo",
+                  msg + "; their family filed a media release opt-out.", Verdict::kBlock, ev});
+  } else if (!HasValidPermission(s, ctx.school_year)) {
+    if (!done->insert({"name_photo_pairing_without_permission", s.student_id}).second) return;
+    ev.push_back({"permission", PermissionName(s.name_photo_permission)});
+    ev.push_back({"permission_school_year", s.permission_school_year});
+    ev.push_back({"rule", std::string(kImagesSection) +
+                              ": names with photos need student and parent written permission"});
     Add(d, Reason{"name_photo_pairing_without_permission",
-                  "'" + given + "' (" + source + ") is the name of " + FullName(s) +
-                      ", whom face recognition matches to the face at " + FaceText(f) +
-                      " (distance " + Num(f.match->distance) + "): their name would be published "
-                      "with their photo; " + PermissionText(s, ctx.school_year) + ".",
-                  Verdict::kBlock,
-                  {{"student_id", s.student_id},
-                   {"name", given},
-                   {"source", source},
-                   {"face", FaceText(f)},
-                   {"distance", Num(f.match->distance)},
-                   {"matched_by", "face recognition"},
-                   {"permission", PermissionName(s.name_photo_permission)},
-                   {"permission_school_year", s.permission_school_year},
-                   {"rule", std::string(kImagesSection) +
-                                ": names with photos need student and parent written permission"}}});
+                  msg + ": their name would be published with their photo; " +
+                      PermissionText(s, ctx.school_year) + ".",
+                  Verdict::kBlock, ev});
+  }
+}
+
+/// Name rules read the names stage's facts only. Full names first: their reasons say more.
+void NameRules(const ImageRecord& rec, const PolicyContext& ctx, bool shows_faces, Decision* d) {
+  Done done;
+  for (NameMatch kind : {NameMatch::kFull, NameMatch::kGivenOnly}) {
+    for (const auto& n : rec.names) {
+      if (n.match != kind) continue;
+      auto it = ctx.students->find(n.student_id);
+      if (it == ctx.students->end()) continue;
+      if (kind == NameMatch::kFull) FullNameRules(rec, ctx, shows_faces, n, it->second, &done, d);
+      else GivenNameRules(rec, ctx, n, it->second, &done, d);
+    }
   }
 }
 

@@ -14,6 +14,10 @@
 //    photo that shows faces, or with student work, without student+parent permission for
 //    the current school year; also a face recognised as a student published with that
 //    student's first or preferred name alone (the face makes the name theirs).
+//  Names are the names stage's facts (ImageRecord::names); decide never reads texts. A
+//  full-name fact (NameMatch::kFull) triggers the name rules; a given-name-only fact
+//  (kGivenOnly) counts only when a face is recognised as that student (match status
+//  matched or opted_out), and then as their name (opt-out or missing permission blocks).
 //  - uncertain_face_match (review): a face in the uncertain band of an opted-out student.
 //  - face_too_small_to_recognise (review): a face below the recognition size (unless
 //    allow_small_faces).

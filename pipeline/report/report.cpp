@@ -62,7 +62,10 @@ nlohmann::json ItemJson(const ItemResult& item) {
   j["names_checked"] = rec.names_checked;
   j["names"] = nlohmann::json::array();
   for (const auto& n : rec.names) {
-    j["names"].push_back({{"text", n.text}, {"source", n.source}, {"student_id", n.student_id}});
+    j["names"].push_back({{"text", n.text},
+                          {"source", n.source},
+                          {"student_id", n.student_id},
+                          {"match", NameMatchName(n.match)}});
   }
   nlohmann::json found = nlohmann::json::array();
   for (const auto& m : rec.metadata.found) {
@@ -113,7 +116,10 @@ std::string BatchReportCsv(const BatchResult& batch) {
     const ImageRecord& rec = item.record;
     std::string reasons, names;
     for (const auto& r : item.decision.reasons) reasons += (reasons.empty() ? "" : ";") + r.code;
-    for (const auto& n : rec.names) names += (names.empty() ? "" : ";") + n.student_id + "@" + n.source;
+    for (const auto& n : rec.names) {
+      names += (names.empty() ? "" : ";") + n.student_id + "@" + n.source;
+      if (n.match != NameMatch::kFull) names += std::string("(") + NameMatchName(n.match) + ")";
+    }
     out << CsvField(rec.input.rel_path) << ',' << VerdictName(item.decision.verdict) << ','
         << CsvField(reasons) << ',' << rec.faces.size() << ',' << CsvField(names) << ','
         << CsvField(rec.output_path) << ',' << rec.sha256 << '\n';

@@ -38,6 +38,9 @@ struct DecideFixture {
   void Name(const std::string& id, const std::string& text, const std::string& source = "caption") {
     rec.names.push_back({text, source, id});
   }
+  void GivenName(const std::string& id, const std::string& text, const std::string& source = "caption") {
+    rec.names.push_back({text, source, id, pg::NameMatch::kGivenOnly});
+  }
   bool HasReason(const pg::Decision& d, const std::string& code) {
     for (const auto& r : d.reasons) {
       if (r.code == code) return true;
@@ -270,27 +273,67 @@ TEST_CASE_METHOD(RecognitionFixture, "a recognised face makes even the first nam
                  "[decide][matching]") {
   MatchedFace("matched", "S2", 0.31);
   SECTION("in the caption") {
-    rec.input.caption = "Lucas scores the winning goal!";
+    GivenName("S2", "Lucas");
     auto d = pg::Decide(rec, ctx);
     CHECK(d.verdict == pg::Verdict::kBlock);
     REQUIRE(HasReason(d, "name_photo_pairing_without_permission"));
     CHECK(Evidence(d, "name_photo_pairing_without_permission", "name") == "Lucas");
     CHECK(Evidence(d, "name_photo_pairing_without_permission", "source") == "caption");
     CHECK(Evidence(d, "name_photo_pairing_without_permission", "matched_by") == "face recognition");
+    CHECK(Evidence(d, "name_photo_pairing_without_permission", "face") == "50x50 at (10,20)");
   }
-  SECTION("in the file name, case folded") {
-    rec.input.rel_path = "sports/LUCAS_goal.jpg";
+  SECTION("in any source") {
+    GivenName("S2", "Luke", "exif:ImageDescription");
     CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kBlock);
+    CHECK(Evidence(pg::Decide(rec, ctx), "name_photo_pairing_without_permission", "source") ==
+          "exif:ImageDescription");
   }
-  SECTION("a word that only contains the name is not the name") {
-    rec.input.caption = "Lucasville parade";
+  SECTION("another student's given name is not theirs") {
+    GivenName("S5", "Ana");
     CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
   }
   SECTION("a student with permission for this year may be named") {
     rec.faces[0].match->student_id = "S3";
-    rec.input.caption = "Sofia reads her poem";
+    GivenName("S3", "Sofia");
     CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
   }
+  SECTION("a face only uncertainly like the student does not make the name theirs") {
+    rec.faces[0].match = pg::FaceMatch{"uncertain", "S2", 0.58};
+    GivenName("S2", "Lucas");
+    CHECK_FALSE(HasReason(pg::Decide(rec, ctx), "name_photo_pairing_without_permission"));
+  }
+  SECTION("one reason per student: the full name's wins") {
+    Name("S2", "Lucas Ferreira", "alt_text");
+    GivenName("S2", "Lucas");
+    auto d = pg::Decide(rec, ctx);
+    CHECK(d.reasons.size() == 1);
+    CHECK(Evidence(d, "name_photo_pairing_without_permission", "name") == "Lucas Ferreira");
+  }
+}
+
+TEST_CASE_METHOD(RecognitionFixture,
+                 "an opted-out student's first name beside their recognised face blocks as their name",
+                 "[decide][matching]") {
+  MatchedFace("opted_out", "S1", 0.42);
+  GivenName("S1", "Maya");
+  auto d = pg::Decide(rec, ctx);
+  CHECK(d.verdict == pg::Verdict::kBlock);
+  REQUIRE(HasReason(d, "opted_out_name_with_photo"));
+  CHECK(Evidence(d, "opted_out_name_with_photo", "name") == "Maya");
+  CHECK(Evidence(d, "opted_out_name_with_photo", "matched_by") == "face recognition");
+  CHECK(HasReason(d, "opted_out_student_in_photo"));
+}
+
+TEST_CASE_METHOD(RecognitionFixture, "decide reads the names stage's facts, never the texts themselves",
+                 "[decide][matching]") {
+  MatchedFace("matched", "S2", 0.31);
+  rec.input.caption = "Lucas scores the winning goal!";
+  rec.input.rel_path = "sports/LUCAS_goal.jpg";
+  CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);  // no fact: nothing named
+  rec.faces.clear();
+  MatchedFace("no_match", "", 0.9);
+  GivenName("S2", "Lucas");  // a given name without the face: nobody in particular
+  CHECK(pg::Decide(rec, ctx).verdict == pg::Verdict::kPublish);
 }
 
 TEST_CASE_METHOD(RecognitionFixture, "opted-out students not enrolled leave faces unchecked",

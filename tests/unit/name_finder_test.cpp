@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 namespace pg {
 namespace {
 
@@ -161,6 +163,80 @@ TEST_CASE("ill-formed UTF-8 and empty text are handled without a match or a cras
   CHECK(InFile("\xE2\x80") == Ids_{});
 }
 
+TEST_CASE("names hidden by invisible characters are found", "[names]") {
+  for (const char* invisible : {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x81\xA0", "\xC2\xAD"}) {
+    INFO(invisible);
+    auto facts = Index().Find(std::string("Lu") + invisible + "cas Ferreira wins", "caption");
+    REQUIRE(Ids(facts) == Ids_{"S1002"});
+    CHECK(facts[0].text == std::string("Lu") + invisible + "cas Ferreira");
+    CHECK(InFile(std::string("Lu") + invisible + "casFerreira.jpg") == Ids_{"S1002"});
+  }
+  // Between two words an invisible character may also be read as a break.
+  CHECK(InText("lucas\xE2\x80\x8B" "ferreira") == Ids_{"S1002"});
+  CHECK(InText("Maya\xE2\x80\x8C Okafor") == Ids_{"S1001"});
+}
+
+TEST_CASE("names written with look-alike letters are found", "[names]") {
+  CHECK(InText("M\xD0\xB0ya Okafor") == Ids_{"S1001"});                       // Cyrillic а
+  CHECK(InText("Lucas Ferrei\xD0\xB3\xD0\xB0") == Ids_{"S1002"});           // Cyrillic г а
+  CHECK(InText("\xEF\xBC\xAC\xEF\xBD\x95\xEF\xBD\x83\xEF\xBD\x81\xEF\xBD\x93 Ferreira") ==
+        Ids_{"S1002"});                                                      // full-width Ｌｕｃａｓ
+  CHECK(InText("rnaya 0kafor") == Ids_{"S1001"});                            // rn for m, zero for o
+  CHECK(InFile("M\xD0\xB0yaOkafor.jpg") == Ids_{"S1001"});
+  CHECK(InText("Liam O\xCA\xBB" "Brien") == Ids_{"S1005"});                  // ʻ is an apostrophe
+  CHECK(InText("Lucas Ferreira\xE2\x80\x99s essay") == Ids_{"S1002"});
+}
+
+TEST_CASE("skeletons keep whole-word matching", "[names]") {
+  // m = rn inside a word does not make a word out of a part of another.
+  CHECK(InText("Mayan Okafor") == Ids_{});
+  CHECK(InText("rnayan Okafor") == Ids_{});
+  CHECK(InText("Amaya Okafor") == Ids_{});
+  CHECK(InText("Maya Okaform") == Ids_{});
+  CHECK(InText("Lucasm Ferreira") == Ids_{});
+  // A look-alike punctuation mark separates words; it never joins two into a name.
+  CHECK(InText("Ann|ee") == Ids_{});
+  CHECK(InFile("Ann1Lee.jpg") == Ids_{});  // a digit between: not the joined name
+}
+
+TEST_CASE("a first or preferred name alone is a given-name fact", "[names]") {
+  auto all = [](const std::string& text, WordBreaks breaks = WordBreaks::kText) {
+    std::vector<std::pair<std::string, NameMatch>> got;
+    for (const auto& f : Index().FindAll(text, "caption", breaks)) got.emplace_back(f.student_id, f.match);
+    return got;
+  };
+  using Got = std::vector<std::pair<std::string, NameMatch>>;
+  CHECK(all("Lucas scores the winning goal!") == Got{{"S1002", NameMatch::kGivenOnly}});
+  CHECK(all("Lucas\xE2\x80\x99s volcano") == Got{{"S1002", NameMatch::kGivenOnly}});
+  CHECK(all("Luke's volcano") == Got{{"S1002", NameMatch::kGivenOnly}});
+  // A zero-width space and a Cyrillic е in "Luke".
+  CHECK(all("L\xE2\x80\x8Buk\xD0\xB5 at recess") == Got{{"S1002", NameMatch::kGivenOnly}});
+  CHECK(all("sports/LUCAS_goal.jpg", WordBreaks::kFileName) == Got{{"S1002", NameMatch::kGivenOnly}});
+  CHECK(all("sports/LukeGoal.jpg", WordBreaks::kFileName) == Got{{"S1002", NameMatch::kGivenOnly}});
+  CHECK(all("Lucasville parade") == Got{});        // a word that only contains the name
+  CHECK(all("Mary at the fair") == Got{});         // half of "Mary Ann"
+  CHECK(all("Mary-Ann at the fair") ==
+        Got{{"S1008", NameMatch::kGivenOnly}, {"S1007", NameMatch::kGivenOnly}});  // and Ann Lee's
+  // A full name is not also a given name; other students' given names still are.
+  CHECK(all("Lucas Ferreira and Maya") ==
+        Got{{"S1002", NameMatch::kFull}, {"S1001", NameMatch::kGivenOnly}});
+  auto facts = Index().FindAll("Go, Lucas\xE2\x80\x99s team", "alt_text", WordBreaks::kText);
+  REQUIRE(facts.size() == 1);
+  CHECK(facts[0].text == "Lucas");
+  CHECK(facts[0].source == "alt_text");
+  // Find and FindInFileName still return full names only.
+  CHECK(InText("Lucas scores") == Ids_{});
+  CHECK(InFile("LUCAS_goal.jpg") == Ids_{});
+}
+
+TEST_CASE("a student without a last name still has a given name", "[names]") {
+  NameIndex index({Make("S1", "Zoe", "--")});
+  CHECK(index.size() == 0);
+  auto facts = index.FindAll("Zoe paints", "caption", WordBreaks::kText);
+  REQUIRE(facts.size() == 1);
+  CHECK(facts[0].match == NameMatch::kGivenOnly);
+}
+
 TEST_CASE("students without a usable name are not indexed", "[names]") {
   NameIndex index({Make("S1", "Maya", "Okafor"), Make("S2", "", "Park"), Make("S3", "Zoe", "--")});
   CHECK(index.size() == 1);
@@ -185,6 +261,49 @@ TEST_CASE("the names stage searches caption, alt text, file name and metadata te
                    {"alt_text", "S1001"},
                    {"file_name", "S1002"},
                    {"xmp:dc:subject", "S1005"}});
+}
+
+TEST_CASE("the names stage records given-name facts, a full name replacing one", "[names]") {
+  ImageRecord record;
+  record.input.caption = "Lucas\xE2\x80\x99s volcano";
+  record.input.rel_path = "science/volcano.png";
+  record.metadata.texts = {{"xmp:dc:description", "Maya"}, {"xmp:dc:description", "Maya Okafor"}};
+  FindNamesInRecord(Index(), &record);
+  std::vector<std::tuple<std::string, std::string, NameMatch>> got;
+  for (const auto& n : record.names) got.emplace_back(n.source, n.student_id, n.match);
+  CHECK(got == std::vector<std::tuple<std::string, std::string, NameMatch>>{
+                   {"caption", "S1002", NameMatch::kGivenOnly},
+                   {"xmp:dc:description", "S1001", NameMatch::kFull}});
+  CHECK(record.problems.empty());
+}
+
+TEST_CASE("a text that cannot be read is a problem naming its source, not \"no names\"", "[names]") {
+  ImageRecord record;
+  record.input.caption = "Maya Okafor";
+  record.input.alt_text = "Lu\xC3";  // truncated UTF-8
+  record.metadata.texts = {{"exif:Artist", "Ethan \xFF Park"}};
+  FindNamesInRecord(Index(), &record);
+  CHECK(record.names_checked);
+  REQUIRE(record.problems.size() == 2);
+  CHECK(record.problems[0].code == "name_text_unreadable");
+  CHECK_THAT(record.problems[0].message, Catch::StartsWith("alt_text: ill-formed UTF-8 at byte 2"));
+  CHECK(record.problems[1].code == "name_text_unreadable");
+  CHECK_THAT(record.problems[1].message, Catch::StartsWith("exif:Artist: ill-formed UTF-8"));
+  REQUIRE(record.names.size() == 1);  // what could be read is still searched
+  CHECK(record.names[0].student_id == "S1001");
+}
+
+TEST_CASE("a directory name that cannot be read makes every item a problem", "[names]") {
+  NameIndex index({Make("S1", "Maya", "Okafor"), Make("S2", "Lu\xFF" "cas", "Ferreira")});
+  CHECK_FALSE(index.status().ok());
+  CHECK_THAT(index.status().message(), Catch::Contains("S2 first_name"));
+  ImageRecord record;
+  record.input.caption = "Field day";
+  FindNamesInRecord(index, &record);
+  REQUIRE(record.problems.size() == 1);
+  CHECK(record.problems[0].code == "name_text_unreadable");
+  CHECK_THAT(record.problems[0].message, Catch::StartsWith("directory: S2 first_name"));
+  CHECK(NameIndex({Make("S1", "Maya", "Okafor")}).status().ok());
 }
 
 }  // namespace

@@ -422,3 +422,87 @@ TEST_CASE_METHOD(RecognitionFixture, "a face found in the photo turned is recogn
   }
   CHECK(named);
 }
+
+namespace {
+
+/// Lucas Ferreira (S2, preferred name Luke, no permission) is enrolled, and every face the
+/// fake detector reports is recognised as him: the first-name rule through the whole pipeline.
+struct LucasRecognised : RecognitionFixture {
+  LucasRecognised() {
+    directory.students[1].preferred_name = "Luke";
+    enrolments.enrolments.push_back(FakeEnrolmentSource::Make("S2", FakeFaceEmbedder::At(0.0)));
+    enrolments.enrolments[0].descriptor = FakeFaceEmbedder::At(-1.0);  // Maya: far away
+    detector.detect_fn = nullptr;
+    detector.faces.push_back(FakeFaceDetector::Face(30, 20, 60, 60));
+    embedder.fn = [](const cv::Mat&, const pg::Box&) -> pg::Result<pg::FaceDescriptor> {
+      return FakeFaceEmbedder::At(0.1);
+    };
+  }
+  pg::ItemResult Run(const pg::ItemInput& in, const pg::Bytes& bytes) {
+    WriteBytes(in.path, bytes);
+    return MakeRecognising()->Process(in);
+  }
+  /// The block for Lucas's first or preferred name, from `source`.
+  void RequireGivenNameBlock(const pg::ItemResult& r, const std::string& source) {
+    REQUIRE(r.record.faces.size() == 1);
+    REQUIRE(r.record.faces[0].match.has_value());
+    REQUIRE(r.record.faces[0].match->status == "matched");
+    CHECK(r.decision.verdict == pg::Verdict::kBlock);
+    bool found = false;
+    for (const auto& reason : r.decision.reasons) {
+      if (reason.code != "name_photo_pairing_without_permission") continue;
+      for (const auto& [k, v] : reason.evidence) found |= k == "source" && v == source;
+    }
+    CHECK(found);
+    bool fact = false;
+    for (const auto& n : r.record.names) {
+      fact |= n.student_id == "S2" && n.source == source && n.match == pg::NameMatch::kGivenOnly;
+    }
+    CHECK(fact);
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(LucasRecognised, "a recognised face and the first name with a typographic apostrophe block",
+                 "[pipeline][names]") {
+  const pg::Bytes png = Encode(DrawScene(), ".png");
+  SECTION("in the caption") {
+    RequireGivenNameBlock(Run(Item("volcano.png", "Lucas\u2019s volcano"), png), "caption");
+  }
+  SECTION("in the alt text") {
+    auto in = Item("volcano.png");
+    in.alt_text = "Lucas\u2019s volcano erupts";
+    RequireGivenNameBlock(Run(in, png), "alt_text");
+  }
+  SECTION("in the file name") {
+    RequireGivenNameBlock(Run(Item("Lucas\u2019s volcano.png"), png), "file_name");
+  }
+  SECTION("in an embedded text field") {
+    pg::SyntheticExif exif;
+    exif.image_description = "Lucas\u2019s volcano";
+    auto jpeg = pg::InsertExifIntoJpeg(Encode(DrawScene(), ".jpg"), exif);
+    REQUIRE(jpeg.ok());
+    RequireGivenNameBlock(Run(Item("volcano.jpg"), *jpeg), "exif:ImageDescription");
+  }
+  SECTION("the preferred name") {
+    RequireGivenNameBlock(Run(Item("volcano.png", "Luke\u2019s volcano"), png), "caption");
+  }
+  SECTION("behind an invisible character and a look-alike letter") {
+    RequireGivenNameBlock(Run(Item("volcano.png", "Lu\u200bc\u0430s\u2019s volcano"), png), "caption");
+  }
+}
+
+TEST_CASE_METHOD(LucasRecognised, "the first name beside a face recognised as nobody, or another word, publishes",
+                 "[pipeline][names]") {
+  const pg::Bytes png = Encode(DrawScene(), ".png");
+  auto other = Run(Item("volcano.png", "Lucasville\u2019s volcano"), png);
+  CHECK(other.decision.verdict == pg::Verdict::kPublish);
+  embedder.fn = [](const cv::Mat&, const pg::Box&) -> pg::Result<pg::FaceDescriptor> {
+    return FakeFaceEmbedder::At(0.9);  // far from Lucas (0) and from Maya (-1)
+  };
+  auto nobody = Run(Item("volcano.png", "Lucas\u2019s volcano"), png);
+  REQUIRE(nobody.record.faces[0].match.has_value());
+  CHECK(nobody.record.faces[0].match->status == "no_match");
+  CHECK(nobody.decision.verdict == pg::Verdict::kPublish);
+}

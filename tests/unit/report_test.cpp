@@ -89,3 +89,18 @@ TEST_CASE("a face found in the photo turned shows its quarter turns in JSON and 
                                 "40x60 at (100,50) (found turned 90\u00b0)"));
   CHECK_THAT(pg::HumanSummary(Sample()), !Catch::Contains("found turned"));
 }
+
+TEST_CASE("names say whether they are full names or a given name alone", "[report]") {
+  pg::BatchResult b;
+  b.items.push_back(Sample());
+  b.items[0].record.names.push_back({"Lucas", "alt_text", "S2", pg::NameMatch::kGivenOnly});
+  auto j = pg::ItemJson(b.items[0]);
+  REQUIRE(j["names"].size() == 2);
+  CHECK(j["names"][0]["match"] == "full");
+  CHECK(j["names"][0]["text"] == "Maya Okafor");
+  CHECK(j["names"][1]["match"] == "given_name");
+  CHECK(j["names"][1]["text"] == "Lucas");
+  CHECK(j["names"][1]["source"] == "alt_text");
+  CHECK(j["names"][1]["student_id"] == "S2");
+  CHECK_THAT(pg::BatchReportCsv(b), Catch::Contains(",S1@caption;S2@alt_text(given_name),"));
+}
