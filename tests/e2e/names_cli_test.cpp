@@ -4,42 +4,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "e2e/cli_fixture.h"
 #include "test_util.h"
 
 using namespace pg::testing;
 
 namespace {
 
-const std::string kCli = PG_CLI_PATH;
-
-const char* kStudentsCsv =
-    "student_id,first_name,last_name,preferred_name,grade,school,photo_opt_out,"
-    "name_photo_permission,permission_school_year,reference_photos\n"
-    "S1001,Maya,Okafor,,4,Lincoln Elementary,Y,none,,\n"
-    "S1002,Lucas,Ferreira,Luke,5,Lincoln Elementary,N,none,,\n"
-    "S1003,Sofía,Núñez,,5,Lincoln Elementary,N,student+parent,2026-27,\n";
-
-struct NamesCli {
-  TempDir dir;
-  std::string db;
+/// The CLI fixture (tests/e2e/cli_fixture.h) with a piece of student work to caption.
+struct NamesCli : CliFixture {
   std::string work;
 
-  NamesCli() : db(dir / "dir.db"), work(dir / "work.png") {
-    WriteText(dir / "students.csv", kStudentsCsv);
-    auto r = Run("directory import " + Quote(dir / "students.csv") + " --db " + Quote(db));
-    REQUIRE(r.exit_code == 0);
-    WriteBytes(work, Encode(DrawScene(), ".png"));
-  }
-  static CommandResult Run(const std::string& args) {
-    return RunCommand("HOME=/nonexistent-home XDG_DATA_HOME= " + Quote(kCli) + " " + args);
-  }
+  NamesCli() : work(dir / "work.png") { WriteBytes(work, Encode(DrawScene(), ".png")); }
   /// `check --json` of the student work with `caption` (a shell word, quoted by the caller
   /// when needed); stderr is left out of the JSON.
   std::pair<int, nlohmann::json> CheckWork(const std::string& caption_arg) {
-    auto r = RunCommand("(HOME=/nonexistent-home XDG_DATA_HOME= " + Quote(kCli) +
-                        " check --no-recognition " + Quote(work) + " --db " + Quote(db) +
-                        " --school-year 2026-27 --kind student-work --caption " + caption_arg +
-                        " --json 2>/dev/null)");
+    auto r = RunStdout("check --no-recognition " + Quote(work) + " --db " + Quote(db) +
+                       " --school-year 2026-27 --kind student-work --caption " + caption_arg + " --json");
     INFO(r.out);
     nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
     REQUIRE_FALSE(j.is_discarded());
