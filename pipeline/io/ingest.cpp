@@ -6,6 +6,7 @@
 #include <set>
 
 #include <nlohmann/json.hpp>
+#include <unicode/utf8.h>
 
 #include "directory/csv.h"
 
@@ -15,26 +16,37 @@ namespace pg {
 
 namespace {
 
-/// The first control character (C0, DEL) in a path as "U+0000", or "" when there is none.
-/// A NUL cuts a path short for the system, and a newline or escape in a name forges lines
-/// in reports and terminals: such paths are refused, never read or published.
-std::string ControlCharIn(const std::string& path) {
-  for (unsigned char c : path) {
+/// Why a path cannot be taken as given, or "": a control character (C0, DEL; a NUL cuts a
+/// path short for the system, a newline or escape forges lines in reports and terminals)
+/// or bytes that are not UTF-8 (reports are UTF-8). Such paths are refused, never read.
+std::string BadPathCharacters(const std::string& path) {
+  const auto* s = reinterpret_cast<const uint8_t*>(path.data());
+  const auto n = static_cast<int32_t>(path.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) return "bytes that are not UTF-8";
     if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "U+%04X", c);
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "a control character (U+%04X)", static_cast<unsigned>(c));
       return buf;
     }
   }
   return "";
 }
 
-/// A path as reports show it: control characters replaced by '?'.
-std::string Printable(std::string path) {
-  for (char& c : path) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+/// A path as reports show it: control characters and bytes that are not UTF-8 become '?'.
+std::string Printable(const std::string& path) {
+  std::string out;
+  const auto* s = reinterpret_cast<const uint8_t*>(path.data());
+  const auto n = static_cast<int32_t>(path.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    out += (c < 0x20 || c == 0x7f) ? std::string("?") : path.substr(start, i - start);
   }
-  return path;
+  return out;
 }
 
 // Resolves a manifest-relative path; sets *error and returns "" if it escapes root.
@@ -100,9 +112,8 @@ ItemInput MakeItem(FileSystem& fsys, const std::string& root, RawRow& row,
     return item;
   }
   item.kind = *kind;
-  if (std::string bad = ControlCharIn(file); !bad.empty()) {
-    item.ingest_error = "manifest " + row.where + ": the file path contains a control character (" +
-                        bad + "); not read";
+  if (std::string bad = BadPathCharacters(file); !bad.empty()) {
+    item.ingest_error = "manifest " + row.where + ": the file path contains " + bad + "; not read";
     return item;
   }
   std::string error;
@@ -200,10 +211,9 @@ Result<std::vector<ItemInput>> IngestFolder(FileSystem& fsys, const std::string&
     ItemInput item;
     item.rel_path = Printable(rel);
     item.path = (fs::path(*canon) / rel).string();
-    if (std::string bad = ControlCharIn(rel); !bad.empty()) {
+    if (std::string bad = BadPathCharacters(rel); !bad.empty()) {
       item.path.clear();
-      item.ingest_error = "'" + item.rel_path + "': the file name contains a control character (" + bad +
-                          "); rename it";
+      item.ingest_error = "'" + item.rel_path + "': the file name contains " + bad + "; rename it";
     }
     items.push_back(std::move(item));
   }

@@ -185,3 +185,16 @@ TEST_CASE_METHOD(CliFixture, "a NUL in a manifest path is refused and never reac
   }
   CHECK(published == std::vector<std::string>{"a.png"});
 }
+
+TEST_CASE_METHOD(CliFixture, "a file name that is not UTF-8 goes to review and the report stays valid",
+                 "[cli][ingest]") {
+  WriteBytes(dir / "in/caf\xE9.png", Encode(DrawScene(), ".png"));  // Latin-1 "café"
+  auto r = Run("run --no-recognition " + Quote(dir / "in") + " --out " + Quote(dir / "out") + " --db " +
+               Quote(db));
+  CHECK(r.exit_code == 1);
+  auto report = nlohmann::json::parse(ReadText(dir / "out/report.json"));
+  REQUIRE(report["items"].size() == 1);
+  CHECK(report["items"][0]["file"] == "caf?.png");
+  CHECK(report["items"][0]["verdict"] == "review");
+  CHECK(report["items"][0]["output"].is_null());
+}

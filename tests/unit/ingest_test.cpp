@@ -159,6 +159,18 @@ TEST_CASE("a folder file whose name holds a control character is an ingest error
   CHECK(bad->path.empty());
 }
 
+TEST_CASE("a file name that is not UTF-8 is an ingest error shown with '?'", "[ingest]") {
+  TempDir d;
+  WriteText(d / "in/caf\xE9.png", "x");  // Latin-1 "café": reports are UTF-8
+  pg::RealFileSystem fs;
+  auto items = pg::Ingest(fs, d / "in");
+  REQUIRE(items.ok());
+  REQUIRE(items->size() == 1);
+  CHECK((*items)[0].rel_path == "caf?.png");
+  CHECK_THAT((*items)[0].ingest_error, Catch::Contains("bytes that are not UTF-8"));
+  CHECK((*items)[0].path.empty());
+}
+
 TEST_CASE("the same file listed under two spellings is a duplicate", "[ingest]") {
   TempDir d;
   WriteText(d / "in/sub/a.png", "x");
