@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 
 #include "core/sha256.h"
 #include "decode/decode.h"
@@ -12,6 +11,7 @@
 #include "metadata/frames.h"
 #include "names/name_finder.h"
 #include "policy/decide.h"
+#include "publish/publish_sink.h"
 #include "strip.h"
 
 namespace fs = std::filesystem;
@@ -197,37 +197,19 @@ std::string PublishedName(const ImageRecord& rec) {
   return rec.sanitized ? WithOutputExtension(rec.input.rel_path, *rec.sanitized) : rec.input.rel_path;
 }
 
-Status Pipeline::PreparePublishFolder(const std::string& out_dir, bool overwrite) {
-  std::string publish = (fs::path(out_dir) / "publish").string();
-  if (!deps_.fs->Exists(publish)) return Status::Ok();
-  auto files = deps_.fs->ListFilesRecursive(publish, nullptr);
-  if (!files.ok()) return Status::IoError(files.status().message());
-  if (files->empty()) return Status::Ok();
-  if (!overwrite) {
-    return Status::IoError(publish + " already holds " + std::to_string(files->size()) +
-                           " file(s) from an earlier run; choose an empty --out or pass --overwrite");
-  }
-  return deps_.fs->RemoveTree(publish);
-}
-
-BatchResult Pipeline::RunBatch(const std::vector<ItemInput>& items, const std::string& out_dir) {
+BatchResult Pipeline::RunBatch(const std::vector<ItemInput>& items, PublishSink* sink) {
   BatchResult batch;
-  std::set<std::string> taken;
-  for (const auto& item : items) {
-    ItemResult r = Process(item);
-    if (!out_dir.empty() && r.decision.verdict == Verdict::kPublish) {
-      std::string name = PublishedName(r.record);
-      std::string target = (fs::path(out_dir) / "publish" / name).string();
-      Status st = taken.insert(name).second
-                      ? deps_.fs->WriteFileAtomic(target, r.record.sanitized->bytes, 0644)
-                      : Status::IoError(target + ": another item already publishes to this name");
-      if (st.ok()) {
-        r.record.output_path = target;
-      } else {
-        if (batch.write_status.ok()) batch.write_status = st;
+  for (size_t i = 0; i < items.size(); ++i) {
+    ItemResult r = Process(items[i]);
+    if (sink != nullptr && r.decision.verdict == Verdict::kPublish) {
+      if (Status st = sink->Publish(i, &r); !st.ok()) {
+        batch.write_errors.push_back(st);
         r.record.problems.push_back({"output_write_failed", st.message()});
         r.decision = DecideItem(r.record);
       }
+    }
+    if (sink != nullptr && r.decision.verdict != Verdict::kPublish) {
+      if (Status st = sink->Record(i, r); !st.ok()) batch.write_errors.push_back(st);
     }
     switch (r.decision.verdict) {
       case Verdict::kPublish: ++batch.publish; break;

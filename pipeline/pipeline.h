@@ -8,7 +8,7 @@
 // The pipeline receives its slow or stateful dependencies (file system, face detector,
 // face embedder, directory, enrolments, clock) through PipelineDeps; it owns none of
 // them (it owns the FaceMatcher it builds from them in Init). Only RunBatch writes to
-// disk, and only sanitized, verified bytes of items whose verdict is publish.
+// disk, and only through a PublishSink (publish/publish_sink.h), the one writer of publish/.
 // Not thread-safe: one Pipeline per thread.
 #pragma once
 
@@ -33,6 +33,7 @@
 namespace pg {
 
 class NameIndex;
+class PublishSink;
 
 struct PipelineDeps {
   FileSystem* fs = nullptr;             ///< required
@@ -53,8 +54,8 @@ struct ItemResult {
 struct BatchResult {
   std::vector<ItemResult> items;
   int publish = 0, review = 0, block = 0;
-  /// First failure to write an output file, if any (the items concerned went to review).
-  Status write_status;
+  /// Every failure to write the output (the items concerned went to review), in order.
+  std::vector<Status> write_errors;
 };
 
 class Pipeline {
@@ -72,15 +73,11 @@ class Pipeline {
   /// Problems and so review reasons.
   ItemResult Process(const ItemInput& item);
 
-  /// Process() for each item; when out_dir is not empty, writes the sanitized bytes of
-  /// each publish item to out_dir/publish/<rel_path> (extension follows the output
-  /// format). REQUIRES: out_dir/publish holds no file from an earlier run (see
-  /// PreparePublishFolder).
-  BatchResult RunBatch(const std::vector<ItemInput>& items, const std::string& out_dir);
-
-  /// Makes out_dir/publish ready: an error if it already holds files, unless `overwrite`,
-  /// which empties it first (a stale file there would look published).
-  Status PreparePublishFolder(const std::string& out_dir, bool overwrite);
+  /// Process() for each item. With a sink (null: nothing is written), each publish item is
+  /// handed to sink->Publish (publish/<rel_path>, extension following the output format)
+  /// and every other item to sink->Record; an item the sink could not publish goes to
+  /// review (output_write_failed) and is recorded as such. REQUIRES: sink->Begin succeeded.
+  BatchResult RunBatch(const std::vector<ItemInput>& items, PublishSink* sink);
 
   const std::string& school_year() const { return school_year_; }
   /// A directory was given and holds students: names and opt-outs can be checked. An

@@ -22,6 +22,8 @@
 #include "faces/face_embedder.h"
 #include "io/ingest.h"
 #include "pipeline.h"
+#include "publish/out_lock.h"
+#include "publish/publish_sink.h"
 #include "report/report.h"
 #include "strip.h"
 
@@ -365,23 +367,28 @@ int RunRun(const GateFlags& flags, const std::string& input, const std::string& 
     return pg::kExitUsage;
   }
   Gate g;
-  auto items = pg::Ingest(g.fs, input);
+  auto items = pg::Ingest(g.fs, input, /*skip=*/out);  // an OUT inside INPUT is not input
   if (!items.ok()) return Fail(items.status());
+  auto lock = pg::OutLock::Acquire(out);  // held until this function returns
+  if (!lock.ok()) return Fail(lock.status());
   if (pg::Status s = BuildGate(flags, &g); !s.ok()) return Fail(s);
-  if (pg::Status s = g.pipeline->PreparePublishFolder(out, overwrite); !s.ok()) return Fail(s);
   pg::RunInfo info = MakeRunInfo(g, input);
-  pg::BatchResult batch = g.pipeline->RunBatch(*items, out);
-  std::string json = pg::BatchReportJson(batch, info).dump(2) + "\n";
-  std::string csv = pg::BatchReportCsv(batch);
-  pg::Status s = g.fs.WriteFileAtomic((fs::path(out) / "report.json").string(),
-                                      pg::Bytes(json.begin(), json.end()), 0640);
-  if (s.ok()) {
-    s = g.fs.WriteFileAtomic((fs::path(out) / "report.csv").string(), pg::Bytes(csv.begin(), csv.end()),
-                             0640);
+  pg::PublishSink sink(&g.fs, out);
+  sink.set_step_hook(pg::ExitAtStepFromEnv());  // test-only fault injection; null unless set
+  nlohmann::json head = pg::BatchReportJson(pg::BatchResult{}, info);
+  head.erase("items");
+  std::vector<std::string> notes;
+  pg::Status begun = sink.Begin(head, overwrite, &notes);
+  for (const auto& n : notes) std::cerr << "publish-gate: " << n << "\n";
+  if (!begun.ok()) return Fail(begun);
+  pg::BatchResult batch = g.pipeline->RunBatch(*items, &sink);
+  std::vector<pg::Status> errors = batch.write_errors;
+  for (auto& e : sink.Finish(batch, pg::BatchReportJson(batch, info).dump(2) + "\n", pg::BatchReportCsv(batch))) {
+    errors.push_back(std::move(e));
   }
-  if (!s.ok()) return Fail(s);
   std::cout << pg::OneLineSummary(batch, out) << "\n";
-  if (!batch.write_status.ok()) return Fail(batch.write_status);
+  for (const auto& e : errors) std::cerr << "publish-gate: " << e.message() << "\n";
+  if (!errors.empty()) return pg::ExitCodeFor(errors.front());
   return VerdictExit(batch.review, batch.block);
 }
 

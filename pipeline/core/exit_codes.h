@@ -16,6 +16,7 @@ enum ExitCode : int {
   kExitNoInput = 66,     ///< input file, folder or database missing
   kExitSoftware = 70,    ///< internal error
   kExitCantCreate = 73,  ///< output could not be written
+  kExitTempFail = 75,    ///< the output folder is in use by another run; try again later
   kExitConfig = 78,      ///< configuration error (bad option value, missing model)
 };
 
@@ -30,6 +31,7 @@ inline int ExitCodeFor(const Status& s) {
     case Code::kIoError: return kExitCantCreate;
     case Code::kConfig: return kExitConfig;
     case Code::kInternal: return kExitSoftware;
+    case Code::kBusy: return kExitTempFail;
   }
   return kExitSoftware;
 }

@@ -12,6 +12,7 @@ const char* CodeName(Code code) {
     case Code::kIoError: return "i/o error";
     case Code::kConfig: return "configuration error";
     case Code::kInternal: return "internal error";
+    case Code::kBusy: return "busy";
   }
   return "unknown";
 }

@@ -23,6 +23,7 @@ enum class Code {
   kIoError,      ///< reading or writing failed (permissions, disk full)
   kConfig,       ///< configuration or model problem (bad option, missing model file)
   kInternal,     ///< a bug or an unexpected library failure
+  kBusy,         ///< in use by another process (an output folder another run holds); try later
 };
 
 class Status {
@@ -36,6 +37,7 @@ class Status {
   static Status IoError(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
   static Status Config(std::string msg) { return Status(Code::kConfig, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -36,6 +36,34 @@ class FileSystem {
   virtual Status RemoveTree(const std::string& path) {
     return Status::Unsupported(path + ": this file system cannot delete");
   }
+
+  // For the output tree (publish/publish_sink.h). Default: unsupported.
+
+  /// Creates `path` and its missing parent folders; each folder it creates gets exactly
+  /// `mode`, whatever the umask. Existing folders are left as they are.
+  virtual Status CreateFolders(const std::string& path, unsigned /*mode*/) {
+    return Status::Unsupported(path + ": this file system cannot create folders");
+  }
+  /// Appends `data` to the file at `path` (created if absent; its mode set to `mode`) and
+  /// flushes it to disk before returning. A failed append leaves the file as it was.
+  virtual Status AppendDurable(const std::string& path, const Bytes& /*data*/, unsigned /*mode*/) {
+    return Status::Unsupported(path + ": this file system cannot append");
+  }
+  /// Renames a file (replacing any file at `to`; the folder of `to` must exist) and flushes
+  /// the rename to disk.
+  virtual Status Rename(const std::string& from, const std::string& to) {
+    return Status::Unsupported(from + " -> " + to + ": this file system cannot rename");
+  }
+  /// Deletes one file or symlink (ok if absent); a folder is an error.
+  virtual Status RemoveFile(const std::string& path) {
+    return Status::Unsupported(path + ": this file system cannot delete");
+  }
+  /// Every entry below `root` that is not a folder (regular files, symlinks, which are not
+  /// followed, FIFOs...), hidden ones included, as paths relative to root, sorted. For telling
+  /// whether a folder is empty, not for choosing input. NotFound if root does not exist.
+  virtual Result<std::vector<std::string>> ListAllEntries(const std::string& root) {
+    return Status::Unsupported(root + ": this file system cannot list");
+  }
 };
 
 /// The real, std::filesystem + POSIX backed file system.
@@ -49,6 +77,11 @@ class RealFileSystem : public FileSystem {
   bool Exists(const std::string& path) override;
   Result<std::string> Canonical(const std::string& path) override;
   Status RemoveTree(const std::string& path) override;
+  Status CreateFolders(const std::string& path, unsigned mode) override;
+  Status AppendDurable(const std::string& path, const Bytes& data, unsigned mode) override;
+  Status Rename(const std::string& from, const std::string& to) override;
+  Status RemoveFile(const std::string& path) override;
+  Result<std::vector<std::string>> ListAllEntries(const std::string& root) override;
 };
 
 }  // namespace pg

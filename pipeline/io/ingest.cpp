@@ -86,13 +86,27 @@ std::string ResolveUnderRoot(FileSystem& fsys, const std::string& root_canon,
   return full.string();
 }
 
+/// `path` (canonical) lies in or below `folder` (canonical; "" for none).
+bool IsUnder(const std::string& path, const std::string& folder) {
+  if (folder.empty()) return false;
+  const fs::path rel = fs::path(path).lexically_relative(folder);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+/// The canonical path of `skip`, or "" when there is none (nothing there can be read).
+std::string CanonicalSkip(FileSystem& fsys, const std::string& skip) {
+  if (skip.empty() || !fsys.Exists(skip)) return "";
+  auto canon = fsys.Canonical(skip);
+  return canon.ok() ? *canon : "";
+}
+
 struct RawRow {
   std::string where;  // "line 7" or "item 3"
   std::map<std::string, std::string> fields;
   std::string error;
 };
 
-ItemInput MakeItem(FileSystem& fsys, const std::string& root, RawRow& row,
+ItemInput MakeItem(FileSystem& fsys, const std::string& root, const std::string& skip, RawRow& row,
                    std::set<std::string>* seen) {
   ItemInput item;
   const std::string& file = row.fields["file"];
@@ -118,6 +132,12 @@ ItemInput MakeItem(FileSystem& fsys, const std::string& root, RawRow& row,
   }
   std::string error;
   item.path = ResolveUnderRoot(fsys, root, file, &error);
+  if (error.empty() && !skip.empty()) {
+    auto canon = fsys.Canonical(item.path);
+    if (canon.ok() && IsUnder(*canon, skip)) {
+      error = "'" + file + "' is inside the output folder (--out) of this run; not read";
+    }
+  }
   if (!error.empty()) {
     item.ingest_error = "manifest " + row.where + ": " + error;
     return item;
@@ -199,15 +219,20 @@ Result<std::vector<RawRow>> ParseJsonManifest(const std::string& text, const std
 
 }  // namespace
 
-Result<std::vector<ItemInput>> IngestFolder(FileSystem& fsys, const std::string& root) {
+Result<std::vector<ItemInput>> IngestFolder(FileSystem& fsys, const std::string& root, const std::string& skip) {
   if (!fsys.IsDirectory(root)) return Status::NotFound(root + ": no such folder");
   auto canon = fsys.Canonical(root);
   if (!canon.ok()) return canon.status();
+  const std::string skip_canon = CanonicalSkip(fsys, skip);
+  if (!skip_canon.empty() && skip_canon == *canon) {
+    return Status::Config(skip + " is the input folder itself; choose an output folder outside the input");
+  }
   std::vector<std::string> escaped;
   auto files = fsys.ListFilesRecursive(*canon, &escaped);
   if (!files.ok()) return files.status();
   std::vector<ItemInput> items;
   for (const auto& rel : *files) {
+    if (IsUnder((fs::path(*canon) / rel).string(), skip_canon)) continue;  // the run's own output
     ItemInput item;
     item.rel_path = Printable(rel);
     item.path = (fs::path(*canon) / rel).string();
@@ -218,6 +243,7 @@ Result<std::vector<ItemInput>> IngestFolder(FileSystem& fsys, const std::string&
     items.push_back(std::move(item));
   }
   for (const auto& rel : escaped) {
+    if (IsUnder((fs::path(*canon) / rel).string(), skip_canon)) continue;
     ItemInput item;
     item.rel_path = rel;
     item.ingest_error = "'" + rel + "' is a symlink that resolves outside the input folder; not read";
@@ -226,7 +252,8 @@ Result<std::vector<ItemInput>> IngestFolder(FileSystem& fsys, const std::string&
   return items;
 }
 
-Result<std::vector<ItemInput>> IngestManifest(FileSystem& fsys, const std::string& manifest_path) {
+Result<std::vector<ItemInput>> IngestManifest(FileSystem& fsys, const std::string& manifest_path,
+                                              const std::string& skip) {
   auto bytes = fsys.ReadFile(manifest_path, 64ull << 20);
   if (!bytes.ok()) return bytes.status();
   std::string text(bytes->begin(), bytes->end());
@@ -240,14 +267,15 @@ Result<std::vector<ItemInput>> IngestManifest(FileSystem& fsys, const std::strin
   if (!rows.ok()) return rows.status();
   std::vector<ItemInput> items;
   std::set<std::string> seen;
-  for (auto& row : *rows) items.push_back(MakeItem(fsys, *root, row, &seen));
+  const std::string skip_canon = CanonicalSkip(fsys, skip);
+  for (auto& row : *rows) items.push_back(MakeItem(fsys, *root, skip_canon, row, &seen));
   return items;
 }
 
-Result<std::vector<ItemInput>> Ingest(FileSystem& fsys, const std::string& input) {
+Result<std::vector<ItemInput>> Ingest(FileSystem& fsys, const std::string& input, const std::string& skip) {
   if (!fsys.Exists(input)) return Status::NotFound(input + ": no such file or folder");
-  if (fsys.IsDirectory(input)) return IngestFolder(fsys, input);
-  return IngestManifest(fsys, input);
+  if (fsys.IsDirectory(input)) return IngestFolder(fsys, input, skip);
+  return IngestManifest(fsys, input, skip);
 }
 
 }  // namespace pg

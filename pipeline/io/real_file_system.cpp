@@ -162,4 +162,81 @@ Status RealFileSystem::RemoveTree(const std::string& path) {
   return Status::Ok();
 }
 
+Status RealFileSystem::CreateFolders(const std::string& path, unsigned mode) {
+  fs::path built;
+  for (const auto& part : fs::path(path)) {
+    built /= part;
+    std::error_code ec;
+    if (fs::is_directory(built, ec)) continue;
+    if (::mkdir(built.c_str(), mode) != 0) {
+      if (errno == EEXIST && fs::is_directory(built, ec)) continue;  // made meanwhile
+      return Status::IoError(built.string() + ": cannot create folder: " + ErrnoText());
+    }
+    // mkdir(2) applies the umask; the mode asked for is the mode the folder gets.
+    if (::chmod(built.c_str(), mode) != 0) {
+      return Status::IoError(built.string() + ": cannot set the folder's mode: " + ErrnoText());
+    }
+  }
+  return Status::Ok();
+}
+
+Status RealFileSystem::AppendDurable(const std::string& path, const Bytes& data, unsigned mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0) return Status::IoError(path + ": cannot open for appending: " + ErrnoText());
+  struct stat st;
+  bool ok = ::fstat(fd, &st) == 0 && ::fchmod(fd, mode) == 0;
+  const off_t before = ok ? st.st_size : 0;
+  ok = ok && WriteAll(fd, data) && ::fsync(fd) == 0;
+  std::string why = ok ? "" : ErrnoText();
+  if (!ok) ::ftruncate(fd, before);  // no torn record stays behind a failed append
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    why = ErrnoText();
+  }
+  if (!ok) return Status::IoError(path + ": append failed: " + why);
+  return Status::Ok();
+}
+
+Status RealFileSystem::Rename(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    return Status::IoError(to + ": cannot rename " + from + " to it: " + ErrnoText());
+  }
+  // The rename itself reaches the disk only with its folder.
+  const std::string folder = fs::path(to).has_parent_path() ? fs::path(to).parent_path().string() : ".";
+  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return Status::IoError(folder + ": cannot open to flush: " + ErrnoText());
+  const bool ok = ::fsync(dir) == 0;
+  const std::string why = ok ? "" : ErrnoText();
+  ::close(dir);
+  if (!ok) return Status::IoError(folder + ": cannot flush: " + why);
+  return Status::Ok();
+}
+
+Status RealFileSystem::RemoveFile(const std::string& path) {
+  if (::unlink(path.c_str()) == 0 || errno == ENOENT) return Status::Ok();
+  if (errno == EISDIR || errno == EPERM) {
+    std::error_code ec;
+    if (fs::is_directory(fs::symlink_status(path, ec))) return Status::IoError(path + ": is a folder, not a file");
+  }
+  return Status::IoError(path + ": cannot delete: " + ErrnoText());
+}
+
+Result<std::vector<std::string>> RealFileSystem::ListAllEntries(const std::string& root) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(root, ec))) return Status::NotFound(root + ": no such folder");
+  if (!fs::is_directory(root, ec)) return Status::BadData(root + ": not a folder");
+  std::vector<std::string> out;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
+  if (ec) return Status::IoError(root + ": cannot list: " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Status::IoError(root + ": cannot list: " + ec.message());
+    // symlink_status: a symlink is an entry of its own, never followed.
+    if (fs::is_directory(it->symlink_status(ec))) continue;
+    out.push_back(it->path().lexically_relative(root).string());
+  }
+  if (ec) return Status::IoError(root + ": cannot list: " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace pg

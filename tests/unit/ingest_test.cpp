@@ -185,4 +185,28 @@ TEST_CASE("the same file listed under two spellings is a duplicate", "[ingest]")
     INFO(i);
     CHECK_THAT((*items)[i].ingest_error, Catch::Contains("is listed more than once"));
   }
+
+TEST_CASE("ingest never reads the run's own output folder inside the input", "[ingest]") {
+  TempDir d;
+  for (const char* f : {"in/a.png", "in/out/publish/a.png", "in/out/report.csv", "in/outside.png"}) {
+    WriteText(d / f, "x");
+  }
+  WriteText(d / "in/manifest.csv", "file\na.png\nout/publish/a.png\n./out/../out/report.csv\n");
+  pg::RealFileSystem fs;
+  auto folder = pg::Ingest(fs, d / "in", d / "in/out");
+  REQUIRE(folder.ok());
+  std::vector<std::string> rels;
+  for (const auto& item : *folder) rels.push_back(item.rel_path);
+  CHECK(rels == std::vector<std::string>{"a.png", "manifest.csv", "outside.png"});
+  CHECK(pg::Ingest(fs, d / "in", d / "elsewhere")->size() == 5);  // an OUT not inside: all read
+
+  auto manifest = pg::Ingest(fs, d / "in/manifest.csv", d / "in/out");
+  REQUIRE(manifest.ok());
+  REQUIRE(manifest->size() == 3);
+  CHECK((*manifest)[0].ingest_error.empty());
+  CHECK_THAT((*manifest)[1].ingest_error, Catch::Contains("line 3") && Catch::Contains("inside the output folder"));
+  CHECK_THAT((*manifest)[2].ingest_error, Catch::Contains("inside the output folder"));
+
+  auto same = pg::Ingest(fs, d / "in", d / "in");
+  CHECK(same.status().code() == pg::Code::kConfig);
 }

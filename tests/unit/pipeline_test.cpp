@@ -5,10 +5,12 @@
 #include "fakes/fake_directory_store.h"
 #include "fakes/fake_face_detector.h"
 #include "fakes/fake_face_embedder.h"
+#include "fakes/failing_file_system.h"
 #include "io/ingest.h"
 #include "metadata/exif_writer.h"
 #include "metadata/synthetic_animation.h"
 #include "pipeline.h"
+#include "publish/publish_sink.h"
 #include "test_util.h"
 
 using namespace pg::testing;
@@ -19,14 +21,6 @@ class FixedClock : public pg::Clock {
  public:
   std::chrono::system_clock::time_point Now() const override {
     return std::chrono::system_clock::from_time_t(1795000000);  // 2026-11-18
-  }
-};
-
-/// A file system whose writes fail (disk full), reads pass through.
-class FailingWriteFileSystem : public pg::RealFileSystem {
- public:
-  pg::Status WriteFileAtomic(const std::string& path, const pg::Bytes&, unsigned) override {
-    return pg::Status::IoError(path + ": No space left on device");
   }
 };
 
@@ -48,6 +42,16 @@ struct PipelineFixture {
     auto p = std::make_unique<pg::Pipeline>(options, deps);
     REQUIRE(p->Init().ok());
     return p;
+  }
+
+  /// RunBatch into dir/out through a PublishSink on `fsys` (default: the real one), as `run` does.
+  pg::BatchResult RunInto(pg::Pipeline& p, const std::vector<pg::ItemInput>& items, pg::FileSystem* fsys = nullptr) {
+    pg::PublishSink sink(fsys ? fsys : &fs, dir / "out");
+    std::vector<std::string> notes;
+    REQUIRE(sink.Begin(nlohmann::json::object(), /*overwrite=*/false, &notes).ok());
+    pg::BatchResult batch = p.RunBatch(items, &sink);
+    for (auto& e : sink.Finish(batch, "{}", "")) batch.write_errors.push_back(std::move(e));
+    return batch;
   }
 
   pg::ItemInput Item(const std::string& rel, const std::string& caption = "") {
@@ -143,7 +147,7 @@ TEST_CASE_METHOD(PipelineFixture, "corrupt and non-image files go to review, bat
   auto p = Make();
   auto items = pg::Ingest(fs, dir / "in");
   REQUIRE(items.ok());
-  auto batch = p->RunBatch(*items, dir / "out");
+  auto batch = RunInto(*p, *items);
   REQUIRE(batch.items.size() == 3);
   CHECK(batch.items[0].decision.verdict == pg::Verdict::kReview);
   CHECK(HasReason(batch.items[0], "undecodable"));
@@ -164,7 +168,7 @@ TEST_CASE_METHOD(PipelineFixture, "only publish verdicts reach publish/", "[pipe
   options.allow_unchecked_faces = true;
   auto p = Make();
   std::vector<pg::ItemInput> items = {Item("named.png", "Maya Okafor"), Item("plain.png", "Field day")};
-  auto batch = p->RunBatch(items, dir / "out");
+  auto batch = RunInto(*p, items);
   CHECK(batch.block == 1);
   CHECK(batch.publish == 1);
   CHECK_FALSE(std::filesystem::exists(dir / "out/publish/named.png"));
@@ -197,23 +201,25 @@ TEST_CASE_METHOD(PipelineFixture, "a directory that cannot be read stops start-u
   CHECK_FALSE(p.Init().ok());
 }
 
-TEST_CASE_METHOD(PipelineFixture, "an output that cannot be written is review, not publish", "[pipeline]") {
+TEST_CASE_METHOD(PipelineFixture, "every output that cannot be written is review, not publish, and reported",
+                 "[pipeline]") {
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
-  FailingWriteFileSystem failing;
+  WriteBytes(dir / "in/b.png", Encode(DrawScene(), ".png"));
+  pg::FailingFileSystem failing(&fs);  // the disk fills up once the run has begun
+  failing.fail_if = [](const std::string& op, const std::string& path) {
+    return op == "write" && path.find("/.staging/") != std::string::npos;
+  };
   auto p = Make(&failing);
-  auto batch = p->RunBatch({Item("a.png")}, dir / "out");
-  CHECK(batch.items[0].decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(batch.items[0], "output_write_failed"));
-  CHECK_FALSE(batch.write_status.ok());
-  CHECK(batch.items[0].record.output_path.empty());
-}
-
-TEST_CASE_METHOD(PipelineFixture, "a stale publish folder is refused unless overwrite", "[pipeline]") {
-  WriteText(dir / "out/publish/old.jpg", "stale");
-  auto p = Make();
-  CHECK_FALSE(p->PreparePublishFolder(dir / "out", false).ok());
-  CHECK(p->PreparePublishFolder(dir / "out", true).ok());
-  CHECK_FALSE(std::filesystem::exists(dir / "out/publish/old.jpg"));
+  auto batch = RunInto(*p, {Item("a.png"), Item("b.png")}, &failing);
+  for (const auto& item : batch.items) {
+    CHECK(item.decision.verdict == pg::Verdict::kReview);
+    CHECK(HasReason(item, "output_write_failed"));
+    CHECK(item.record.output_path.empty());
+  }
+  REQUIRE(batch.write_errors.size() == 2);  // each failure, not only the first
+  CHECK_THAT(batch.write_errors[0].message(), Catch::Contains("No space left on device"));
+  CHECK(batch.review == 2);
+  CHECK(std::filesystem::is_empty(dir / "out/publish"));
 }
 
 TEST_CASE_METHOD(PipelineFixture, "school year comes from the clock unless set", "[pipeline]") {

@@ -1,6 +1,8 @@
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 
 #include "io/file_system.h"
@@ -41,4 +43,88 @@ TEST_CASE("RealFileSystem refuses missing, oversized and non-regular files with 
   auto fifo = fs.ReadFile(dir / "pipe", 100);
   CHECK(fifo.status().code() == pg::Code::kBadData);
   CHECK_THAT(fifo.status().message(), Catch::Contains("not a regular file"));
+}
+
+namespace {
+
+unsigned Mode(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::lstat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+/// Runs `f` under umask 000 (the worst a user can set), then restores the umask.
+template <typename F>
+auto UnderUmask000(F f) {
+  const mode_t old = ::umask(0);
+  auto r = f();
+  ::umask(old);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("RealFileSystem::CreateFolders gives each folder it creates exactly the mode asked", "[io]") {
+  TempDir dir;
+  pg::RealFileSystem fs;
+  std::filesystem::create_directories(dir / "old");
+  ::chmod((dir / "old").c_str(), 0755);
+  REQUIRE(UnderUmask000([&] { return fs.CreateFolders(dir / "old/a/b", 0700); }).ok());
+  CHECK(Mode(dir / "old") == 0755);  // existing folders are left as they are
+  CHECK(Mode(dir / "old/a") == 0700);
+  CHECK(Mode(dir / "old/a/b") == 0700);
+  CHECK(fs.CreateFolders(dir / "old/a/b", 0700).ok());
+  pg::testing::WriteText(dir / "file", "x");
+  CHECK_FALSE(fs.CreateFolders(dir / "file/sub", 0700).ok());
+}
+
+TEST_CASE("RealFileSystem::AppendDurable appends to a file it creates with exactly its mode", "[io]") {
+  TempDir dir;
+  pg::RealFileSystem fs;
+  REQUIRE(UnderUmask000([&] { return fs.AppendDurable(dir / "j.jsonl", pg::Bytes{'a', '\n'}, 0600); }).ok());
+  REQUIRE(fs.AppendDurable(dir / "j.jsonl", pg::Bytes{'b', '\n'}, 0600).ok());
+  CHECK(pg::testing::ReadText(dir / "j.jsonl") == "a\nb\n");
+  CHECK(Mode(dir / "j.jsonl") == 0600);
+  CHECK_FALSE(fs.AppendDurable(dir / "missing/j.jsonl", pg::Bytes{'a'}, 0600).ok());
+}
+
+TEST_CASE("RealFileSystem::Rename moves a file, replacing one at the destination", "[io]") {
+  TempDir dir;
+  pg::RealFileSystem fs;
+  pg::testing::WriteText(dir / "staged", "new");
+  pg::testing::WriteText(dir / "dest/a.png", "old");
+  REQUIRE(fs.Rename(dir / "staged", dir / "dest/a.png").ok());
+  CHECK(pg::testing::ReadText(dir / "dest/a.png") == "new");
+  CHECK_FALSE(fs.Exists(dir / "staged"));
+  auto missing = fs.Rename(dir / "staged", dir / "dest/b.png");
+  CHECK_FALSE(missing.ok());
+  CHECK_THAT(missing.message(), Catch::Contains("staged"));
+}
+
+TEST_CASE("RealFileSystem::RemoveFile deletes a file or a symlink, never a folder", "[io]") {
+  TempDir dir;
+  pg::RealFileSystem fs;
+  pg::testing::WriteText(dir / "f", "x");
+  pg::testing::WriteText(dir / "folder/keep", "x");
+  REQUIRE(::symlink((dir / "folder").c_str(), (dir / "link").c_str()) == 0);
+  CHECK(fs.RemoveFile(dir / "f").ok());
+  CHECK_FALSE(fs.Exists(dir / "f"));
+  CHECK(fs.RemoveFile(dir / "f").ok());  // absent: nothing to do
+  CHECK(fs.RemoveFile(dir / "link").ok());
+  CHECK(fs.Exists(dir / "folder/keep"));
+  CHECK_FALSE(fs.RemoveFile(dir / "folder").ok());
+  CHECK(fs.Exists(dir / "folder/keep"));
+}
+
+TEST_CASE("RealFileSystem::ListAllEntries lists every entry but folders, hidden ones included", "[io]") {
+  TempDir dir;
+  pg::RealFileSystem fs;
+  for (const char* f : {"p/a.png", "p/.x.png", "p/.hidden/y.png", "p/sub/z.png"}) pg::testing::WriteText(dir / f, "x");
+  std::filesystem::create_directories(dir / "p/empty");
+  REQUIRE(::symlink("/etc", (dir / "p/link").c_str()) == 0);  // listed, not followed
+  REQUIRE(::mkfifo((dir / "p/fifo").c_str(), 0600) == 0);
+  auto all = fs.ListAllEntries(dir / "p");
+  REQUIRE(all.ok());
+  CHECK(*all == std::vector<std::string>{".hidden/y.png", ".x.png", "a.png", "fifo", "link", "sub/z.png"});
+  CHECK(fs.ListAllEntries(dir / "nope").status().code() == pg::Code::kNotFound);
 }
