@@ -185,6 +185,7 @@ TEST_CASE("the same file listed under two spellings is a duplicate", "[ingest]")
     INFO(i);
     CHECK_THAT((*items)[i].ingest_error, Catch::Contains("is listed more than once"));
   }
+}
 
 TEST_CASE("ingest never reads the run's own output folder inside the input", "[ingest]") {
   TempDir d;
