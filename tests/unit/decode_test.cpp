@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
+#include "skip.h"
 
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -265,7 +265,8 @@ TEST_CASE("every format decodes to its stored size with the right colours", "[de
   };
   const Bytes heif = EncodeHeif(img);
   if (heif.empty()) {
-    WARN("no HEVC encoder in libheif: HEIF covered only by the [testdata] test");
+    pg::testing::SkipTest(
+        "no HEVC encoder in libheif: the HEIF case did not run (the other formats did)");
   } else {
     cases.push_back({"heif", heif, ImageFormat::kHeif});
   }
@@ -424,7 +425,7 @@ TEST_CASE("TIFF follows its own Orientation tag and ignores the EXIF value", "[d
 TEST_CASE("HEIF applies its own irot and ignores the EXIF value", "[decode][orientation]") {
   const Bytes heif = EncodeHeif(GreenCorner(64, 48, 16), heif_orientation_rotate_90_cw);
   if (heif.empty()) {
-    WARN("no HEVC encoder in libheif: skipped");
+    pg::testing::SkipTest("no HEVC encoder in libheif (Debian: libheif1 built with x265)");
     return;
   }
   auto decoded = DecodeImage(heif, 3, kMaxPixels);
@@ -499,11 +500,13 @@ TEST_CASE("truncated or corrupt files are errors, not partial images", "[decode]
   }
   SECTION("HEIF cut at 60%") {
     const Bytes heif = EncodeHeif(noisy);
-    if (!heif.empty()) {
-      auto r = DecodeImage(Cut(heif, 0.6), 1, kMaxPixels);
-      REQUIRE_FALSE(r.ok());
-      CHECK(r.status().code() == Code::kBadData);
+    if (heif.empty()) {
+      pg::testing::SkipTest("no HEVC encoder in libheif: the cut HEIF case did not run");
+      return;
     }
+    auto r = DecodeImage(Cut(heif, 0.6), 1, kMaxPixels);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kBadData);
   }
 }
 
