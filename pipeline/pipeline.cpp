@@ -148,7 +148,7 @@ void Pipeline::Analyze(ImageRecord* rec) {
 
   std::vector<std::string> removed;
   auto out = SanitizeVerified(*bytes, rec->format, rec->metadata.exif_orientation, decoded->bgr,
-                              &removed, SanitizeOptionsFor(options_));
+                              &removed, SanitizeOptionsFor(options_), deps_.sanitize);
   if (!out.ok()) {
     rec->problems.push_back({"unverified_output", out.status().message()});
     return;

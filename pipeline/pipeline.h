@@ -29,6 +29,7 @@
 #include "faces/face_matcher.h"
 #include "io/file_system.h"
 #include "metadata/sanitize.h"
+#include "strip.h"
 
 namespace pg {
 
@@ -44,6 +45,9 @@ struct PipelineDeps {
   FaceEmbedder* embedder = nullptr;
   /// The enrolled face descriptors (usually the directory store); null = none enrolled.
   EnrolmentSource* enrolments = nullptr;
+  /// The metadata-removal step before verification; empty = Sanitize (metadata/sanitize.h).
+  /// Tests substitute a faulty one; its output is verified like the real one's.
+  SanitizeFunction sanitize = {};
 };
 
 struct ItemResult {

@@ -25,9 +25,11 @@ namespace {
 Result<SanitizedOutput> SanitizeAndVerify(const Bytes& original, ImageFormat format, int orientation,
                                           const cv::Mat& oriented_bgr, int width, int height,
                                           std::vector<std::string>* removed,
-                                          const SanitizeOptions& options) {
+                                          const SanitizeOptions& options,
+                                          const SanitizeFunction& sanitize = {}) {
   std::vector<std::string> gone;
-  auto out = Sanitize(original, format, orientation, oriented_bgr, &gone, options);
+  auto out = sanitize ? sanitize(original, format, orientation, oriented_bgr, &gone, options)
+                      : Sanitize(original, format, orientation, oriented_bgr, &gone, options);
   if (!out.ok()) return Status::BadData("metadata could not be removed: " + out.status().message());
   Status v = VerifySanitized(*out, width, height, ExtractIcc(original, format));
   if (!v.ok()) return Status::BadData("sanitized file failed verification: " + v.message());
@@ -111,9 +113,10 @@ void StripOne(FileSystem& fs, const StripJob& job, const std::string& out_dir,
 Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat format,
                                          int exif_orientation, const cv::Mat& oriented_bgr,
                                          std::vector<std::string>* removed,
-                                         const SanitizeOptions& options) {
+                                         const SanitizeOptions& options,
+                                         const SanitizeFunction& sanitize) {
   return SanitizeAndVerify(original, format, exif_orientation, oriented_bgr, oriented_bgr.cols,
-                           oriented_bgr.rows, removed, options);
+                           oriented_bgr.rows, removed, options, sanitize);
 }
 
 Result<StripResult> StripBytes(const Bytes& original, std::uint64_t max_pixels,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,12 +21,20 @@
 
 namespace pg {
 
-/// Sanitize() then VerifySanitized() against the oriented size and the original's ICC
-/// profile. On success the output has verified = true and *removed lists what went.
+/// A stand-in for Sanitize() (same arguments), so that tests can make the sanitizing step
+/// produce output that must fail verification (PipelineDeps::sanitize). Empty: Sanitize().
+using SanitizeFunction =
+    std::function<Result<SanitizedOutput>(const Bytes&, ImageFormat, int, const cv::Mat&,
+                                          std::vector<std::string>*, const SanitizeOptions&)>;
+
+/// Sanitize() (or `sanitize` when given) then VerifySanitized() against the oriented size
+/// and the original's ICC profile. On success the output has verified = true and *removed
+/// lists what went.
 Result<SanitizedOutput> SanitizeVerified(const Bytes& original, ImageFormat format,
                                          int exif_orientation, const cv::Mat& oriented_bgr,
                                          std::vector<std::string>* removed,
-                                         const SanitizeOptions& options = {});
+                                         const SanitizeOptions& options = {},
+                                         const SanitizeFunction& sanitize = {});
 
 struct StripResult {
   SanitizedOutput output;

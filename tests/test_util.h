@@ -5,12 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -56,6 +58,19 @@ inline Bytes ReadBytes(const std::string& path) {
 inline std::string ReadText(const std::string& path) {
   Bytes b = ReadBytes(path);
   return std::string(b.begin(), b.end());
+}
+
+/// Every file below `folder` (recursively), as sorted paths relative to it; none when the
+/// folder does not exist. For "exactly these files were published" checks.
+inline std::vector<std::string> FilesUnder(const std::string& folder) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!std::filesystem::exists(folder, ec)) return out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(folder)) {
+    if (!e.is_directory()) out.push_back(std::filesystem::relative(e.path(), folder).string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 /// A drawn landscape-like image (gradient sky, green ground, a sun): no faces.

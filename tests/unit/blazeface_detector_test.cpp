@@ -1,6 +1,7 @@
 // BlazeFace: anchors and decoding on hand-made tensors (no model needed), model-file errors,
 // and, with the ONNX files in PG_MODELS_DIR (tools/fetch-models), real detections on
-// ../shared/testdata. Tests that need the models pass with a warning when they are absent.
+// ../shared/testdata. Tests that need the models report themselves skipped (skip.h) when
+// they are absent.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "core/sha256.h"
 #include "decode/decode.h"
 #include "faces/blazeface_detector.h"
+#include "skip.h"
 #include "test_util.h"
 
 namespace {
@@ -31,11 +33,12 @@ const char* FileOf(BlazeFaceModel m) {
   return m == BlazeFaceModel::kBackRange256 ? pg::kBlazeFaceBackModelFile : pg::kBlazeFaceFrontModelFile;
 }
 
-/// False (with a warning) when tools/fetch-models has not put the ONNX files in place.
+/// False (the test is skipped, see skip.h) when tools/fetch-models has not put the ONNX
+/// files in place.
 bool ModelsPresent() {
   for (BlazeFaceModel m : kBothModels) {
     if (!fs::exists(kModels + "/" + FileOf(m))) {
-      WARN("skipped: " << kModels << "/" << FileOf(m) << " absent; run tools/fetch-models");
+      pg::testing::SkipTest(kModels + "/" + FileOf(m) + " absent; run tools/fetch-models");
       return false;
     }
   }
@@ -278,8 +281,9 @@ TEST_CASE("BlazeFace finds the annotated faces with IoU >= 0.5 in one pass", "[b
 
 TEST_CASE("BlazeFace finds every portrait's face, and both people in two-person photos", "[blazeface][testdata]") {
   if (!ModelsPresent()) return;
-  const auto singles = Photos("", "_multi");
+  const auto singles = Photos("", "_multi"), pairs = Photos("_multi");
   REQUIRE(singles.size() >= 60);
+  REQUIRE(pairs.size() >= 2);
   for (BlazeFaceModel m : kBothModels) {
     auto det = Make(m);
     for (const std::string& p : singles) {
@@ -288,7 +292,7 @@ TEST_CASE("BlazeFace finds every portrait's face, and both people in two-person 
       INFO(det->Name() << " in " << p);
       CHECK_FALSE(dets->empty());
     }
-    for (const std::string& p : Photos("_multi")) {
+    for (const std::string& p : pairs) {
       auto dets = det->Detect(Load(p));
       REQUIRE(dets.ok());
       INFO(det->Name() << " in " << p);

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
+#include "skip.h"
 
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -265,7 +265,8 @@ TEST_CASE("every format decodes to its stored size with the right colours", "[de
   };
   const Bytes heif = EncodeHeif(img);
   if (heif.empty()) {
-    WARN("no HEVC encoder in libheif: HEIF covered only by the [testdata] test");
+    pg::testing::SkipTest(
+        "no HEVC encoder in libheif: the HEIF case did not run (the other formats did)");
   } else {
     cases.push_back({"heif", heif, ImageFormat::kHeif});
   }
@@ -424,7 +425,7 @@ TEST_CASE("TIFF follows its own Orientation tag and ignores the EXIF value", "[d
 TEST_CASE("HEIF applies its own irot and ignores the EXIF value", "[decode][orientation]") {
   const Bytes heif = EncodeHeif(GreenCorner(64, 48, 16), heif_orientation_rotate_90_cw);
   if (heif.empty()) {
-    WARN("no HEVC encoder in libheif: skipped");
+    pg::testing::SkipTest("no HEVC encoder in libheif (Debian: libheif1 built with x265)");
     return;
   }
   auto decoded = DecodeImage(heif, 3, kMaxPixels);
@@ -499,11 +500,13 @@ TEST_CASE("truncated or corrupt files are errors, not partial images", "[decode]
   }
   SECTION("HEIF cut at 60%") {
     const Bytes heif = EncodeHeif(noisy);
-    if (!heif.empty()) {
-      auto r = DecodeImage(Cut(heif, 0.6), 1, kMaxPixels);
-      REQUIRE_FALSE(r.ok());
-      CHECK(r.status().code() == Code::kBadData);
+    if (heif.empty()) {
+      pg::testing::SkipTest("no HEVC encoder in libheif: the cut HEIF case did not run");
+      return;
     }
+    auto r = DecodeImage(Cut(heif, 0.6), 1, kMaxPixels);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kBadData);
   }
 }
 
@@ -591,7 +594,33 @@ TEST_CASE("random bytes and an empty buffer are unsupported, garbage after a mag
   }
 }
 
-TEST_CASE("decoding is safe from several threads at once, each error reported to its own call", "[decode]") {
+TEST_CASE("each decode reports its own error: a failed call leaves nothing behind for the next",
+          "[decode]") {
+  // The libraries keep error state (libpng/libjpeg longjmp, libtiff handlers): interleave
+  // failing and good decodes of every format, in a fixed order, on one thread.
+  cv::Mat noisy(64, 96, CV_8UC3);
+  cv::randu(noisy, 0, 255);
+  const std::vector<Bytes> good = {Encode(".jpg", noisy), Encode(".png", noisy), Encode(".webp", noisy),
+                                   Encode(".tiff", noisy), EncodeGif(16, 16, kGifColours, {RedBlueIndices(16, 16)})};
+  std::vector<std::pair<Bytes, std::string>> bad;  // a cut file, the format its error names
+  for (const char* ext : {".jpg", ".png", ".webp", ".tiff"}) bad.emplace_back(Cut(Encode(ext, noisy), 0.6), "");
+  bad[1].second = "PNG";
+  bad[3].second = "TIFF";
+  for (const auto& [broken, names] : bad) {
+    for (const auto& bytes : good) {
+      auto failed = DecodeImage(broken, 1, kMaxPixels);
+      REQUIRE_FALSE(failed.ok());
+      if (!names.empty()) CHECK_THAT(failed.status().message(), Catch::Contains(names));
+      auto ok = DecodeImage(bytes, 1, kMaxPixels);
+      INFO(ok.status().ToString());
+      CHECK(ok.ok());
+    }
+  }
+}
+
+// A smoke test only: several threads at once neither crash nor mix up results here, but a
+// passing run cannot show that a race is absent (that needs ThreadSanitizer).
+TEST_CASE("decoding on four threads at once: every call gets its own result (smoke test)", "[decode]") {
   cv::Mat noisy(64, 96, CV_8UC3);
   cv::randu(noisy, 0, 255);
   const std::vector<Bytes> good = {Encode(".jpg", noisy), Encode(".png", noisy), Encode(".webp", noisy),
@@ -664,11 +693,9 @@ TEST_CASE("every malformed test file is sniffed and decoded without crash or han
     const std::string& file = row[0];
     const Bytes data = ReadFile(dir / file);
     REQUIRE(data.size() == std::stoul(row[1]));
-    const auto start = std::chrono::steady_clock::now();
+    // A hang is caught by the test's ctest TIMEOUT (tests/CMakeLists.txt), not by a clock here.
     auto result = DecodeImage(data, 1, 50'000'000);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     INFO(file << " -> " << result.status().ToString());
-    CHECK(seconds < 10.0);
     if (result.ok()) {
       ++decoded_count;
       CHECK(result->bgr.type() == CV_8UC3);

@@ -187,11 +187,18 @@ TEST_CASE_METHOD(PipelineFixture, "detector failure fails closed", "[pipeline]")
 
 TEST_CASE_METHOD(PipelineFixture, "without a directory nothing is published", "[pipeline]") {
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
+  WriteBytes(dir / "in/b.png", Encode(DrawScene(), ".png"));
   auto p = Make(nullptr, /*with_directory=*/false);
-  auto r = p->Process(Item("a.png", "Maya Okafor"));
-  CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "directory_unavailable"));
-  CHECK_FALSE(r.record.names_checked);
+  auto batch = p->RunBatch({Item("a.png", "Maya Okafor"), Item("b.png", "Field day")}, dir / "out");
+  REQUIRE(batch.items.size() == 2);
+  for (const auto& r : batch.items) {
+    CHECK(r.decision.verdict == pg::Verdict::kReview);
+    CHECK(HasReason(r, "directory_unavailable"));
+    CHECK_FALSE(r.record.names_checked);
+    CHECK(r.record.output_path.empty());
+  }
+  CHECK(batch.publish == 0);
+  CHECK(FilesUnder(dir / "out/publish").empty());
 }
 
 TEST_CASE_METHOD(PipelineFixture, "a directory that cannot be read stops start-up", "[pipeline]") {

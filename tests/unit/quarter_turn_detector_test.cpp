@@ -13,6 +13,7 @@
 #include "faces/quarter_turn_detector.h"
 #include "faces/ssd_mobilenet_detector.h"
 #include "faces/upright_face.h"
+#include "skip.h"
 
 namespace {
 
@@ -286,7 +287,7 @@ TEST_CASE("the default detector finds the faces of a group photo turned a quarte
           "[quarter-turns][testdata]") {
   const std::string models = PG_MODELS_DIR;
   if (!std::filesystem::exists(models + "/" + pg::kSsdModelFile)) {
-    WARN("skipped: " << models << "/" << pg::kSsdModelFile << " absent (run tools/fetch-models)");
+    pg::testing::SkipTest(models + "/" + pg::kSsdModelFile + " absent (run tools/fetch-models)");
     return;
   }
   const cv::Mat photo =

@@ -14,6 +14,7 @@
 #include "faces/dlib_face_embedder.h"
 #include "faces/match_metrics.h"
 #include "test_util.h"
+#include "skip.h"
 
 using pg::PhotoRole;
 using pg::testing::FakeFaceDetector;
@@ -183,13 +184,13 @@ TEST_CASE("embedding records unreadable photos and undescribable faces as proble
 
 // ------------------------------------------------------------------------------------------
 // Regression (issue 5): the thresholds in core/options.h on the shared identities, by the
-// gate's face path. Needs the models (tools/fetch-models); skipped with a warning without them.
+// gate's face path. Needs the models (tools/fetch-models); reported skipped (skip.h) without them.
 
 TEST_CASE("measured thresholds: no opted-out face comes out no_match, FMR at match stays within 0.1 %",
           "[testdata][recognition]") {
   const std::string models = PG_MODELS_DIR, ids = std::string(PG_TESTDATA_DIR) + "/identities";
   if (!std::filesystem::exists(models + "/" + pg::kFaceRecognitionModelFile)) {
-    WARN("skipped: no face models in " + models + " (run tools/fetch-models)");
+    pg::testing::SkipTest("no face models in " + models + " (run tools/fetch-models)");
     return;
   }
   auto embedder = pg::MakeDlibFaceEmbedder(models);

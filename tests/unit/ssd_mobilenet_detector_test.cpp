@@ -1,5 +1,5 @@
 // SsdMobilenetDetector and its parts. Tests that need the model files in PG_MODELS_DIR
-// (tools/fetch-models puts them there) say so with a warning and skip when they are
+// (tools/fetch-models puts them there) report themselves skipped (skip.h) when they are
 // absent. The golden tests compare with face-api.js's own SsdMobilenetv1 output on the
 // same RGB pixels (tools/facedet-golden, run by tools/fetch-models).
 #include <catch2/catch.hpp>
@@ -18,6 +18,7 @@
 #include "core/exit_codes.h"
 #include "core/sha256.h"
 #include "faces/ssd_mobilenet_detector.h"
+#include "skip.h"
 #include "test_util.h"
 
 namespace {
@@ -32,11 +33,11 @@ const std::string kGoldenDir = kModels + "/golden/detection";
 constexpr double kGoldenIou = 0.99;
 constexpr double kGoldenScore = 0.001;
 
-/// False, with a warning naming what is missing, when the SSD model files are absent.
+/// False, the test skipped (skip.h) naming what is missing, when the SSD model files are absent.
 bool HaveSsdModels() {
   for (const char* f : {pg::kSsdModelFile, pg::kSsdManifestFile}) {
     if (!fs::exists(kModels + "/" + f)) {
-      WARN("skipped: " << kModels << "/" << f << " absent (run tools/fetch-models)");
+      pg::testing::SkipTest(kModels + "/" + f + " absent (run tools/fetch-models)");
       return false;
     }
   }

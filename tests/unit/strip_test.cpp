@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <string>
@@ -127,27 +130,76 @@ TEST_CASE("StripFiles writes the same files and reports the same results with 1 
   }
 }
 
-TEST_CASE("StripFiles gives a shared output name to the first input in order, at any job count",
-          "[strip]") {
-  TempDir dir;
-  const pg::Bytes big = JpegWithExif(1600, 1200), small = JpegWithExif(16, 16);
-  WriteBytes(dir / "in/big.jpg", big);    // slow, first in order
-  WriteBytes(dir / "in/big.png", small);  // fast, JPEG data: also strips to big.jpg
-  pg::RealFileSystem real;
-  for (int round = 0; round < 5; ++round) {
-    pg::StripFilesOptions options;
-    options.jobs = 4;
-    const std::string out = dir / ("out" + std::to_string(round));
-    const auto results = pg::StripFiles(real, {dir / "in"}, out, options);
-    REQUIRE(results.size() == 2);
-    CHECK(results[0].status.ok());
-    CHECK(results[0].output == out + "/big.jpg");
-    CHECK(results[1].status.code() == pg::Code::kIoError);
-    CHECK_THAT(results[1].status.message(), Catch::Contains("two inputs strip to this name"));
-    CHECK(results[1].output.empty());
-    const pg::Bytes written = ReadBytes(out + "/big.jpg");
-    CHECK(written.size() > small.size());  // the big picture's output, not the small one's
+namespace {
+
+/// Holds the read of one input until another job has written an output (or, at most,
+/// `bound` has passed), so that the later input of a shared name is ready first, whatever
+/// the thread scheduling. Under the first-in-order rule no other job may write while this
+/// input is held (the later one waits for it), so then the bound only ends the wait and
+/// the outcome does not depend on it. Thread-safe.
+class HoldingFileSystem : public pg::RealFileSystem {
+ public:
+  HoldingFileSystem(std::string held, std::chrono::milliseconds bound)
+      : held_(std::move(held)), bound_(bound) {}
+
+  pg::Result<pg::Bytes> ReadFile(const std::string& path, std::uint64_t max_bytes) override {
+    if (path == held_) {
+      std::unique_lock<std::mutex> lock(mu_);
+      written_while_held_ = done_.wait_for(lock, bound_, [&] { return !writes_.empty(); });
+    }
+    return RealFileSystem::ReadFile(path, max_bytes);
   }
+  pg::Status WriteFileAtomic(const std::string& path, const pg::Bytes& data, unsigned mode) override {
+    pg::Status s = RealFileSystem::WriteFileAtomic(path, data, mode);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      writes_.push_back(path);
+    }
+    done_.notify_all();
+    return s;
+  }
+  std::vector<std::string> writes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return writes_;
+  }
+  bool written_while_held() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return written_while_held_;
+  }
+
+ private:
+  const std::string held_;
+  const std::chrono::milliseconds bound_;
+  std::mutex mu_;
+  std::condition_variable done_;
+  std::vector<std::string> writes_;
+  bool written_while_held_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("StripFiles gives a shared output name to the first input in order, even when the later "
+          "one is ready first", "[strip]") {
+  TempDir dir;
+  const pg::Bytes big = JpegWithExif(160, 120), small = JpegWithExif(16, 16);
+  WriteBytes(dir / "in/big.jpg", big);    // first in order, held back
+  WriteBytes(dir / "in/big.png", small);  // JPEG data: also strips to big.jpg
+  // Two threads, two jobs: while big.jpg's read is held, the other thread has big.png.
+  HoldingFileSystem held(dir / "in/big.jpg", std::chrono::seconds(2));
+  pg::StripFilesOptions options;
+  options.jobs = 2;
+  const std::string out = dir / "out";
+  const auto results = pg::StripFiles(held, {dir / "in"}, out, options);
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].status.ok());
+  CHECK(results[0].output == out + "/big.jpg");
+  CHECK(results[1].status.code() == pg::Code::kIoError);
+  CHECK_THAT(results[1].status.message(), Catch::Contains("two inputs strip to this name"));
+  CHECK(results[1].output.empty());
+  CHECK_FALSE(held.written_while_held());  // big.png waited for big.jpg
+  CHECK(held.writes() == std::vector<std::string>{out + "/big.jpg"});
+  const pg::Bytes written = ReadBytes(out + "/big.jpg");
+  CHECK(written.size() > small.size());  // the big picture's output, not the small one's
 }
 
 TEST_CASE("StripFiles uses one thread per CPU by default and never more than files", "[strip]") {

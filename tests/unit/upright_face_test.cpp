@@ -11,6 +11,7 @@
 #include "faces/face_embedder.h"
 #include "faces/upright_face.h"
 #include "faces/dlib_face_embedder.h"
+#include "skip.h"
 
 namespace {
 
@@ -76,7 +77,7 @@ TEST_CASE("a face turned 90 degrees gives its upright descriptor only when turne
           "[upright-face][testdata][recognition]") {
   const std::string models = PG_MODELS_DIR, ids = std::string(PG_TESTDATA_DIR) + "/identities/";
   if (!std::filesystem::exists(models + "/" + pg::kFaceRecognitionModelFile)) {
-    WARN("skipped: no face models in " + models + " (run tools/fetch-models)");
+    pg::testing::SkipTest("no face models in " + models + " (run tools/fetch-models)");
     return;
   }
   auto embedder = pg::MakeDlibFaceEmbedder(models);
