@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "fakes/fake_directory_store.h"
 #include "fakes/fake_face_detector.h"
 #include "fakes/fake_face_embedder.h"
@@ -17,12 +19,25 @@
 #include "metadata/synthetic_animation.h"
 #include "metadata/synthetic_metadata.h"
 #include "pipeline.h"
+#include "io/file_system.h"
+#include "publish/publish_sink.h"
 #include "test_util.h"
 
 using namespace pg::testing;
 using Names = std::vector<std::string>;
 
 namespace {
+
+/// RunBatch into `out` through a PublishSink on the real file system, as `run` does.
+pg::BatchResult RunInto(pg::Pipeline& p, const std::vector<pg::ItemInput>& items, const std::string& out) {
+  pg::RealFileSystem fs;
+  pg::PublishSink sink(&fs, out);
+  std::vector<std::string> notes;
+  REQUIRE(sink.Begin(nlohmann::json::object(), /*overwrite=*/false, &notes).ok());
+  pg::BatchResult batch = p.RunBatch(items, &sink);
+  for (auto& e : sink.Finish(batch, "{}", "")) batch.write_errors.push_back(std::move(e));
+  return batch;
+}
 
 class FixedClock : public pg::Clock {
  public:
@@ -96,7 +111,7 @@ struct SafetyFixture {
     return Encode(PaintFaces(160, 120, faces), ".png");
   }
 
-  pg::BatchResult Run(const std::vector<pg::ItemInput>& items) { return Make()->RunBatch(items, dir / "out"); }
+  pg::BatchResult Run(const std::vector<pg::ItemInput>& items) { return RunInto(*Make(), items, Out()); }
   std::string Out() const { return dir / "out"; }
   Names Published() const { return FilesUnder(dir / "out/publish"); }
 };
@@ -198,8 +213,11 @@ TEST_CASE_METHOD(SafetyFixture, "a sanitized copy that fails verification keeps 
     auto batch = Run(items());
     CHECK(batch.publish == 2);
     CHECK(Published() == Names{"chart.png", "garden.jpg"});
-    CHECK_FALSE(AnyFileContains(Out(), "SN123"));
-    CHECK_FALSE(AnyFileContains(Out(), "Pat Example"));
+    // publish/ and its staging area; the reports and journal (0600) list what was found.
+    for (const std::string where : {"/publish", "/.staging"}) {
+      CHECK_FALSE(AnyFileContains(Out() + where, "SN123"));
+      CHECK_FALSE(AnyFileContains(Out() + where, "Pat Example"));
+    }
   }
   for (auto mode : {FakeSanitizer::Mode::kNoOp, FakeSanitizer::Mode::kTrailingText}) {
     const bool no_op = mode == FakeSanitizer::Mode::kNoOp;
@@ -217,8 +235,10 @@ TEST_CASE_METHOD(SafetyFixture, "a sanitized copy that fails verification keeps 
       }
       CHECK(batch.publish == 0);
       CHECK(Published().empty());
-      CHECK_FALSE(AnyFileContains(Out(), no_op ? "SN123" : fake.trailer));
-      CHECK_FALSE(AnyFileContains(Out(), no_op ? "Pat Example" : fake.trailer));
+      for (const std::string where : {"/publish", "/.staging"}) {
+        CHECK_FALSE(AnyFileContains(Out() + where, no_op ? "SN123" : fake.trailer));
+        CHECK_FALSE(AnyFileContains(Out() + where, no_op ? "Pat Example" : fake.trailer));
+      }
     }
   }
 }
@@ -315,7 +335,7 @@ TEST_CASE_METHOD(SafetyFixture, "an empty directory (no students) is never trust
     CHECK_FALSE(init.message().empty());
     return;
   }
-  auto batch = p.RunBatch({Item("field.png", FacePng(std::nullopt), "Maya Okafor on the field")}, Out());
+  auto batch = RunInto(p, {Item("field.png", FacePng(std::nullopt), "Maya Okafor on the field")}, Out());
   const auto& r = Find(batch, "field.png");
   INFO(Reasons(r));
   CHECK(r.decision.verdict != pg::Verdict::kPublish);

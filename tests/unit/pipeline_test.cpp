@@ -189,7 +189,7 @@ TEST_CASE_METHOD(PipelineFixture, "without a directory nothing is published", "[
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   WriteBytes(dir / "in/b.png", Encode(DrawScene(), ".png"));
   auto p = Make(nullptr, /*with_directory=*/false);
-  auto batch = p->RunBatch({Item("a.png", "Maya Okafor"), Item("b.png", "Field day")}, dir / "out");
+  auto batch = RunInto(*p, {Item("a.png", "Maya Okafor"), Item("b.png", "Field day")});
   REQUIRE(batch.items.size() == 2);
   for (const auto& r : batch.items) {
     CHECK(r.decision.verdict == pg::Verdict::kReview);
