@@ -69,7 +69,7 @@ SanitizeOptions SanitizeOptionsFor(const Options& o) {
 size_t Pipeline::DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, ImageRecord* rec) {
   auto faces = deps_.detector->Detect(bgr);
   if (!faces.ok()) {
-    rec->problems.push_back({"face_detection_failed", faces.status().message()});
+    rec->problems.push_back({ReasonCode::kFaceDetectionFailed, faces.status().message()});
     return 0;
   }
   rec->faces = std::move(*faces);
@@ -77,7 +77,7 @@ size_t Pipeline::DetectFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, Imag
   if (!hidden_bgr.empty()) {
     auto hidden = deps_.detector->Detect(hidden_bgr);
     if (!hidden.ok()) {
-      rec->problems.push_back({"face_detection_failed", "colours under transparency: " +
+      rec->problems.push_back({ReasonCode::kFaceDetectionFailed, "colours under transparency: " +
                                                             hidden.status().message()});
       return visible;
     }
@@ -102,7 +102,7 @@ void Pipeline::RecogniseFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, siz
     if (match.ok()) {
       face.match = std::move(*match);
     } else {
-      rec->problems.push_back({"face_recognition_failed",
+      rec->problems.push_back({ReasonCode::kFaceRecognitionFailed,
                                "face " + FaceText(face) + ": " + match.status().message()});
     }
   }
@@ -111,12 +111,12 @@ void Pipeline::RecogniseFaces(const cv::Mat& bgr, const cv::Mat& hidden_bgr, siz
 void Pipeline::Analyze(ImageRecord* rec) {
   const ItemInput& in = rec->input;
   if (!in.ingest_error.empty()) {
-    rec->problems.push_back({"ingest_error", in.ingest_error});
+    rec->problems.push_back({ReasonCode::kIngestError, in.ingest_error});
     return;
   }
   auto bytes = deps_.fs->ReadFile(in.path, options_.max_file_bytes);
   if (!bytes.ok()) {
-    rec->problems.push_back({"unreadable", bytes.status().message()});
+    rec->problems.push_back({ReasonCode::kUnreadable, bytes.status().message()});
     return;
   }
   rec->sha256 = Sha256Hex(*bytes);
@@ -127,7 +127,7 @@ void Pipeline::Analyze(ImageRecord* rec) {
   if (directory_available()) FindNamesInRecord(*names_, rec);
   auto decoded = DecodeImage(*bytes, rec->metadata.exif_orientation, options_.max_pixels);
   if (!decoded.ok()) {
-    rec->problems.push_back({"undecodable", in.rel_path + ": " + decoded.status().message()});
+    rec->problems.push_back({ReasonCode::kUndecodable, in.rel_path + ": " + decoded.status().message()});
     return;
   }
   rec->decoded = true;
@@ -136,7 +136,7 @@ void Pipeline::Analyze(ImageRecord* rec) {
 
   if (int frames = FrameCount(*bytes, rec->format); frames != 1) {
     rec->problems.push_back(
-        {"unanalysed_frames", frames == 0 ? "the number of animation frames could not be read"
+        {ReasonCode::kUnanalysedFrames, frames == 0 ? "the number of animation frames could not be read"
                                           : std::to_string(frames) +
                                                 " animation frames; only the first was analysed"});
   }
@@ -150,7 +150,7 @@ void Pipeline::Analyze(ImageRecord* rec) {
   auto out = SanitizeVerified(*bytes, rec->format, rec->metadata.exif_orientation, decoded->bgr,
                               &removed, SanitizeOptionsFor(options_), deps_.sanitize);
   if (!out.ok()) {
-    rec->problems.push_back({"unverified_output", out.status().message()});
+    rec->problems.push_back({ReasonCode::kUnverifiedOutput, out.status().message()});
     return;
   }
   rec->metadata.removed = std::move(removed);
@@ -187,7 +187,7 @@ ItemResult Pipeline::Process(const ItemInput& item) {
   try {
     Analyze(&r.record);
   } catch (const std::exception& e) {  // a bug: fail closed, keep the batch going
-    r.record.problems.push_back({"internal_error", std::string("analysis failed: ") + e.what()});
+    r.record.problems.push_back({ReasonCode::kInternalError, std::string("analysis failed: ") + e.what()});
   }
   r.decision = DecideItem(r.record);
   return r;
@@ -204,7 +204,7 @@ BatchResult Pipeline::RunBatch(const std::vector<ItemInput>& items, PublishSink*
     if (sink != nullptr && r.decision.verdict == Verdict::kPublish) {
       if (Status st = sink->Publish(i, &r); !st.ok()) {
         batch.write_errors.push_back(st);
-        r.record.problems.push_back({"output_write_failed", st.message()});
+        r.record.problems.push_back({ReasonCode::kOutputWriteFailed, st.message()});
         r.decision = DecideItem(r.record);
       }
     }

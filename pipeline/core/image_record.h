@@ -16,6 +16,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/reasons.h"
+
 namespace pg {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -53,8 +55,20 @@ struct Box {
 std::string BoxText(const Box& b);
 
 /// Result of matching one face against enrolled students (recognition; later issue).
+/// What recognition made of one face, most cautious first (FaceMatcher keeps the most cautious
+/// of several descriptors of one face).
+enum class MatchStatus {
+  kOptedOut,   ///< within the match threshold of a photo-opted-out student
+  kUncertain,  ///< in the uncertain band of a photo-opted-out student: a person compares
+  kTooSmall,   ///< smaller than the recognition minimum: not recognised
+  kMatched,    ///< within the match threshold of a student who did not opt out
+  kNoMatch,    ///< no enrolled student is near
+};
+/// "opted_out" / "uncertain" / "too_small" / "matched" / "no_match", as reports name it.
+const char* MatchStatusName(MatchStatus s);
+
 struct FaceMatch {
-  std::string status;      ///< opted_out | matched | uncertain | no_match | too_small
+  MatchStatus status = MatchStatus::kNoMatch;
   std::string student_id;  ///< "" when none
   double distance = 0.0;
 };
@@ -127,7 +141,7 @@ struct MetadataFacts {
 
 /// A stage that could not complete. decide() turns every problem into a review reason.
 struct Problem {
-  std::string code;     ///< reason code, e.g. undecodable, unverified_output, output_write_failed
+  ReasonCode code;      ///< e.g. kUndecodable, kUnverifiedOutput, kOutputWriteFailed
   std::string message;  ///< one precise sentence
 };
 

@@ -41,6 +41,17 @@ const char* ImageFormatName(ImageFormat f) {
   return "unknown";
 }
 
+const char* MatchStatusName(MatchStatus s) {
+  switch (s) {
+    case MatchStatus::kOptedOut: return "opted_out";
+    case MatchStatus::kUncertain: return "uncertain";
+    case MatchStatus::kTooSmall: return "too_small";
+    case MatchStatus::kMatched: return "matched";
+    case MatchStatus::kNoMatch: return "no_match";
+  }
+  return "no_match";
+}
+
 const char* VerdictName(Verdict v) {
   switch (v) {
     case Verdict::kPublish: return "publish";

@@ -17,11 +17,14 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 /// How cautious a match's outcome is: higher = more review or block.
 int Caution(const FaceMatch& m) {
-  for (const auto& [status, rank] : {std::pair{"opted_out", 4}, {"uncertain", 3}, {"too_small", 2},
-                                     {"matched", 1}}) {
-    if (m.status == status) return rank;
+  switch (m.status) {
+    case MatchStatus::kOptedOut: return 4;
+    case MatchStatus::kUncertain: return 3;
+    case MatchStatus::kTooSmall: return 2;
+    case MatchStatus::kMatched: return 1;
+    case MatchStatus::kNoMatch: return 0;
   }
-  return 0;  // no_match
+  return 0;
 }
 
 bool Finite(const FaceDescriptor& d) {
@@ -146,20 +149,20 @@ Result<FaceMatch> FaceMatcher::Match(const FaceDescriptor& descriptor) const {
   }
   FaceMatch m;
   if (nearest_opted_out <= thresholds_.match) {
-    m = {"opted_out", nearest_opted_out_id, nearest_opted_out};
+    m = {MatchStatus::kOptedOut, nearest_opted_out_id, nearest_opted_out};
   } else if (nearest_opted_out <= thresholds_.uncertain) {
-    m = {"uncertain", nearest_opted_out_id, nearest_opted_out};
+    m = {MatchStatus::kUncertain, nearest_opted_out_id, nearest_opted_out};
   } else if (nearest <= thresholds_.match) {
-    m = {"matched", nearest_id, nearest};
+    m = {MatchStatus::kMatched, nearest_id, nearest};
   } else {
-    m = {"no_match", "", nearest};
+    m = {MatchStatus::kNoMatch, "", nearest};
   }
   return m;
 }
 
 Result<FaceMatch> FaceMatcher::Recognise(FaceEmbedder& embedder, const cv::Mat& bgr,
                                          const Box& face) const {
-  if (TooSmall(face)) return FaceMatch{"too_small", "", 0.0};
+  if (TooSmall(face)) return FaceMatch{MatchStatus::kTooSmall, "", 0.0};
   auto descriptor = embedder.Embed(bgr, face);
   if (!descriptor.ok()) return descriptor.status();
   return Match(*descriptor);

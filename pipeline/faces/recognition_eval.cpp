@@ -279,9 +279,9 @@ Result<IdentificationCounts> Identify(const std::vector<Probe>& probes,
     const std::string what = p.file + " (distance " + Dist(m->distance) + ")";
     if (students.count(p.person) != 0) {
       ++c.genuine;
-      if (m->status == "opted_out") ++c.genuine_opted_out;
-      if (m->status == "uncertain") ++c.genuine_uncertain;
-      if (m->status == "no_match") {
+      if (m->status == MatchStatus::kOptedOut) ++c.genuine_opted_out;
+      if (m->status == MatchStatus::kUncertain) ++c.genuine_uncertain;
+      if (m->status == MatchStatus::kNoMatch) {
         ++c.genuine_no_match;
         c.genuine_no_match_faces.push_back(what);
       } else if (m->student_id != p.person) {
@@ -289,12 +289,12 @@ Result<IdentificationCounts> Identify(const std::vector<Probe>& probes,
       }
     } else {
       ++c.impostor;
-      if (m->status == "opted_out") {
+      if (m->status == MatchStatus::kOptedOut) {
         ++c.impostor_opted_out;
         c.impostor_opted_out_faces.push_back(what + " as " + m->student_id);
       }
-      if (m->status == "uncertain") ++c.impostor_uncertain;
-      if (m->status == "no_match") ++c.impostor_no_match;
+      if (m->status == MatchStatus::kUncertain) ++c.impostor_uncertain;
+      if (m->status == MatchStatus::kNoMatch) ++c.impostor_no_match;
     }
   }
   return c;

@@ -223,7 +223,7 @@ std::vector<NameFact> NameIndex::FindInFileName(std::string_view path, const std
 
 void FindNamesInRecord(const NameIndex& index, ImageRecord* record) {
   if (!index.status().ok()) {
-    record->problems.push_back({"name_text_unreadable",
+    record->problems.push_back({ReasonCode::kNameTextUnreadable,
                                 "directory: " + index.status().message() +
                                     "; that student's name could not be looked for"});
   }
@@ -242,7 +242,7 @@ void FindNamesInRecord(const NameIndex& index, ImageRecord* record) {
       }
     }
     if (!readable.ok()) {
-      record->problems.push_back({"name_text_unreadable",
+      record->problems.push_back({ReasonCode::kNameTextUnreadable,
                                   source + ": " + readable.message() +
                                       "; the names in it could not all be checked"});
     }

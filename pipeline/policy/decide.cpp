@@ -7,11 +7,10 @@ namespace pg {
 
 namespace {
 
-constexpr const char* kImagesSection = "Use of Student Images and Work";
 constexpr size_t kMaxListed = 8;  // boxes / ids listed in one evidence value
 
 using Evidence = std::vector<std::pair<std::string, std::string>>;
-using Done = std::set<std::pair<std::string, std::string>>;  ///< (code, student_id) already given
+using Done = std::set<std::pair<ReasonCode, std::string>>;  ///< (code, student_id) already given
 
 std::string Num(double d) {
   char buf[32];
@@ -45,17 +44,20 @@ std::string PermissionText(const Student& s, const std::string& school_year) {
          ", not " + school_year;
 }
 
-void Add(Decision* d, Reason r) {
-  if (r.effect == Verdict::kBlock) d->verdict = Verdict::kBlock;
-  else if (r.effect == Verdict::kReview && d->verdict == Verdict::kPublish) d->verdict = Verdict::kReview;
-  d->reasons.push_back(std::move(r));
+/// Adds a reason; its effect and the rule it applies come from the table (core/reasons.h).
+void Add(Decision* d, ReasonCode code, std::string message, Evidence evidence) {
+  const ReasonInfo& info = Describe(code);
+  if (info.effect == Verdict::kBlock) d->verdict = Verdict::kBlock;
+  else if (info.effect == Verdict::kReview && d->verdict == Verdict::kPublish) d->verdict = Verdict::kReview;
+  evidence.push_back({"rule", info.rule});
+  d->reasons.push_back(Reason{code, std::move(message), std::move(evidence)});
 }
 
 /// The first face recognition confidently matched to `student_id`, or null.
 const FaceFact* RecognisedFace(const ImageRecord& rec, const std::string& student_id) {
   for (const auto& f : rec.faces) {
     if (f.match && f.match->student_id == student_id &&
-        (f.match->status == "opted_out" || f.match->status == "matched")) {
+        (f.match->status == MatchStatus::kOptedOut || f.match->status == MatchStatus::kMatched)) {
       return &f;
     }
   }
@@ -79,33 +81,28 @@ void FullNameRules(const ImageRecord& rec, const PolicyContext& ctx, bool shows_
   const bool is_work = rec.input.kind == ItemKind::kStudentWork;
   Evidence ev = {{"student_id", s.student_id}, {"name", n.text}, {"source", n.source}};
   if (shows_faces && s.photo_opt_out) {
-    if (!done->insert({"opted_out_name_with_photo", s.student_id}).second) return;
+    if (!done->insert({ReasonCode::kOptedOutNameWithPhoto, s.student_id}).second) return;
     ev.push_back({"faces", std::to_string(rec.faces.size())});
     std::string msg = "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
                       ", whose family filed a media release opt-out, on a photo that shows " +
                       std::to_string(rec.faces.size()) + " face(s).";
     AddFaceEvidence(rec, s.student_id, &ev, &msg);
-    ev.push_back({"rule", std::string(kImagesSection) + ": Media Release OPT-OUT on file"});
-    Add(d, Reason{"opted_out_name_with_photo", msg, Verdict::kBlock, ev});
+    Add(d, ReasonCode::kOptedOutNameWithPhoto, msg, ev);
   } else if ((shows_faces || is_work) && !HasValidPermission(s, ctx.school_year)) {
-    if (!done->insert({"name_photo_pairing_without_permission", s.student_id}).second) return;
+    if (!done->insert({ReasonCode::kNamePhotoPairingWithoutPermission, s.student_id}).second) return;
     ev.push_back({"permission", PermissionName(s.name_photo_permission)});
     ev.push_back({"permission_school_year", s.permission_school_year});
     std::string msg = "'" + n.text + "' (" + n.source + ") would publish " + FullName(s) +
                       "'s name with " + (is_work ? std::string("their work") : std::string("a photo")) +
                       "; " + PermissionText(s, ctx.school_year) + ".";
     AddFaceEvidence(rec, s.student_id, &ev, &msg);
-    ev.push_back({"rule", std::string(kImagesSection) +
-                              ": names with photos or work need student and parent written permission"});
-    Add(d, Reason{"name_photo_pairing_without_permission", msg, Verdict::kBlock, ev});
+    Add(d, ReasonCode::kNamePhotoPairingWithoutPermission, msg, ev);
   } else if (!shows_faces && !is_work && rec.decoded &&
              (s.photo_opt_out || !HasValidPermission(s, ctx.school_year))) {
-    if (!done->insert({"name_with_photo_no_face_found", s.student_id}).second) return;
-    ev.push_back({"rule", std::string(kImagesSection) + ": names with photos need permission"});
-    Add(d, Reason{"name_with_photo_no_face_found",
-                  "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
-                      " on a photo in which no face was found; confirm the student is not shown.",
-                  Verdict::kReview, ev});
+    if (!done->insert({ReasonCode::kNameWithPhotoNoFaceFound, s.student_id}).second) return;
+    Add(d, ReasonCode::kNameWithPhotoNoFaceFound,
+           "'" + n.text + "' (" + n.source + ") names " + FullName(s) +
+               " on a photo in which no face was found; confirm the student is not shown.", ev);
   }
 }
 
@@ -125,20 +122,16 @@ void GivenNameRules(const ImageRecord& rec, const PolicyContext& ctx, const Name
                           ", whom face recognition matches to the face at " + FaceText(*f) +
                           " (distance " + Num(f->match->distance) + ")";
   if (s.photo_opt_out) {
-    if (!done->insert({"opted_out_name_with_photo", s.student_id}).second) return;
-    ev.push_back({"rule", std::string(kImagesSection) + ": Media Release OPT-OUT on file"});
-    Add(d, Reason{"opted_out_name_with_photo",
-                  msg + "; their family filed a media release opt-out.", Verdict::kBlock, ev});
+    if (!done->insert({ReasonCode::kOptedOutNameWithPhoto, s.student_id}).second) return;
+    Add(d, ReasonCode::kOptedOutNameWithPhoto,
+           msg + "; their family filed a media release opt-out.", ev);
   } else if (!HasValidPermission(s, ctx.school_year)) {
-    if (!done->insert({"name_photo_pairing_without_permission", s.student_id}).second) return;
+    if (!done->insert({ReasonCode::kNamePhotoPairingWithoutPermission, s.student_id}).second) return;
     ev.push_back({"permission", PermissionName(s.name_photo_permission)});
     ev.push_back({"permission_school_year", s.permission_school_year});
-    ev.push_back({"rule", std::string(kImagesSection) +
-                              ": names with photos need student and parent written permission"});
-    Add(d, Reason{"name_photo_pairing_without_permission",
-                  msg + ": their name would be published with their photo; " +
-                      PermissionText(s, ctx.school_year) + ".",
-                  Verdict::kBlock, ev});
+    Add(d, ReasonCode::kNamePhotoPairingWithoutPermission,
+           msg + ": their name would be published with their photo; " +
+               PermissionText(s, ctx.school_year) + ".", ev);
   }
 }
 
@@ -170,64 +163,53 @@ void RecognitionRules(const ImageRecord& rec, const PolicyContext& ctx, Decision
       if (it != ctx.students->end()) s = &it->second;
     }
     const std::string who = m.student_id + (s ? " (" + FullName(*s) + ")" : std::string());
-    if (m.status == "opted_out" && blocked.insert(m.student_id).second) {
-      Add(d, Reason{"opted_out_student_in_photo",
-                    "The face at " + FaceText(f) + " matches student " + who +
-                        ", whose family filed a media release opt-out (distance " + Num(m.distance) +
-                        ", a confident match is <= " + Num(ctx.match_threshold) + ").",
-                    Verdict::kBlock,
-                    {{"student_id", m.student_id},
-                     {"face", FaceText(f)},
-                     {"distance", Num(m.distance)},
-                     {"threshold", Num(ctx.match_threshold)},
-                     {"rule", std::string(kImagesSection) + ": no photos of students with a Media "
-                                                            "Release OPT-OUT"}}});
-    } else if (m.status == "uncertain" && blocked.count(m.student_id) == 0 &&
+    if (m.status == MatchStatus::kOptedOut && blocked.insert(m.student_id).second) {
+      Add(d, ReasonCode::kOptedOutStudentInPhoto,
+             "The face at " + FaceText(f) + " matches student " + who +
+                 ", whose family filed a media release opt-out (distance " + Num(m.distance) +
+                 ", a confident match is <= " + Num(ctx.match_threshold) + ").",
+             {{"student_id", m.student_id},
+              {"face", FaceText(f)},
+              {"distance", Num(m.distance)},
+              {"threshold", Num(ctx.match_threshold)}});
+    } else if (m.status == MatchStatus::kUncertain && blocked.count(m.student_id) == 0 &&
                reviewed.insert(m.student_id).second) {
-      Add(d, Reason{"uncertain_face_match",
-                    "The face at " + FaceText(f) + " may be student " + who +
-                        ", whose family filed a media release opt-out: distance " + Num(m.distance) +
-                        " is in the uncertain band (" + band + "); a person must compare.",
-                    Verdict::kReview,
-                    {{"student_id", m.student_id},
-                     {"face", FaceText(f)},
-                     {"distance", Num(m.distance)},
-                     {"band", band},
-                     {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
-    } else if (m.status == "too_small") {
+      Add(d, ReasonCode::kUncertainFaceMatch,
+             "The face at " + FaceText(f) + " may be student " + who +
+                 ", whose family filed a media release opt-out: distance " + Num(m.distance) +
+                 " is in the uncertain band (" + band + "); a person must compare.",
+             {{"student_id", m.student_id},
+              {"face", FaceText(f)},
+              {"distance", Num(m.distance)},
+              {"band", band}});
+    } else if (m.status == MatchStatus::kTooSmall) {
       small.push_back(FaceText(f));
     }
   }
   if (!small.empty() && !ctx.allow_small_faces) {
-    Add(d, Reason{"face_too_small_to_recognise",
-                  std::to_string(small.size()) + " face(s) smaller than " +
-                      std::to_string(ctx.min_face_px) +
-                      " px cannot be recognised; check them against the opt-out list.",
-                  Verdict::kReview,
-                  {{"faces", std::to_string(small.size())},
-                   {"boxes", List(small)},
-                   {"min_face_px", std::to_string(ctx.min_face_px)},
-                   {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
+    Add(d, ReasonCode::kFaceTooSmallToRecognise,
+           std::to_string(small.size()) + " face(s) smaller than " +
+               std::to_string(ctx.min_face_px) +
+               " px cannot be recognised; check them against the opt-out list.",
+           {{"faces", std::to_string(small.size())},
+            {"boxes", List(small)},
+            {"min_face_px", std::to_string(ctx.min_face_px)}});
   }
   if (!ctx.expired_opted_out.empty()) {
-    Add(d, Reason{"stale_enrolment",
-                  "The reference photos of " + std::to_string(ctx.expired_opted_out.size()) +
-                      " photo-opted-out student(s) are past their retention date and were not used, "
-                      "so recognition cannot rule them out; re-enrol them (publish-gate directory "
-                      "enroll) and check this photo against the opt-out list.",
-                  Verdict::kReview,
-                  {{"students", List(ctx.expired_opted_out)},
-                   {"rule", "references expire each school year: children's faces change"}}});
+    Add(d, ReasonCode::kStaleEnrolment,
+           "The reference photos of " + std::to_string(ctx.expired_opted_out.size()) +
+               " photo-opted-out student(s) are past their retention date and were not used, "
+               "so recognition cannot rule them out; re-enrol them (publish-gate directory "
+               "enroll) and check this photo against the opt-out list.",
+           {{"students", List(ctx.expired_opted_out)}});
   }
   if (!ctx.opted_out_not_enrolled.empty() && !ctx.allow_unchecked_faces) {
-    Add(d, Reason{"faces_unchecked",
-                  std::to_string(ctx.opted_out_not_enrolled.size()) +
-                      " photo-opted-out student(s) are not enrolled for face recognition, so it cannot "
-                      "rule them out; check the faces against the opt-out list (or enrol them).",
-                  Verdict::kReview,
-                  {{"faces", std::to_string(rec.faces.size())},
-                   {"students_not_enrolled", List(ctx.opted_out_not_enrolled)},
-                   {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
+    Add(d, ReasonCode::kFacesUnchecked,
+           std::to_string(ctx.opted_out_not_enrolled.size()) +
+               " photo-opted-out student(s) are not enrolled for face recognition, so it cannot "
+               "rule them out; check the faces against the opt-out list (or enrol them).",
+           {{"faces", std::to_string(rec.faces.size())},
+            {"students_not_enrolled", List(ctx.opted_out_not_enrolled)}});
   }
 }
 
@@ -236,21 +218,19 @@ void RecognitionRules(const ImageRecord& rec, const PolicyContext& ctx, Decision
 Decision Decide(const ImageRecord& rec, const PolicyContext& ctx) {
   Decision d;
   for (const auto& p : rec.problems) {
-    Add(&d, Reason{p.code, p.message, Verdict::kReview, {{"rule", "fail closed: not fully analysed"}}});
+    Add(&d, p.code, p.message, {});
   }
   if (!rec.input.ingest_error.empty()) return d;
   if (rec.problems.empty() && !(rec.sanitized && rec.sanitized->verified)) {
-    Add(&d, Reason{"unverified_output", "No verified, metadata-free copy of the file exists.",
-                   Verdict::kReview, {{"rule", "only verified, sanitized files are published"}}});
+    Add(&d, ReasonCode::kUnverifiedOutput, "No verified, metadata-free copy of the file exists.", {});
   }
 
   if (ctx.students == nullptr) {
-    Add(&d, Reason{"directory_unavailable",
-                   ctx.directory_unavailable_why.empty()
-                       ? "No student directory was given, so no student name or opt-out could be checked."
-                       : ctx.directory_unavailable_why,
-                   Verdict::kReview,
-                   {{"rule", std::string(kImagesSection) + ": staff must check the directory before publishing"}}});
+    Add(&d, ReasonCode::kDirectoryUnavailable,
+           ctx.directory_unavailable_why.empty()
+               ? "No student directory was given, so no student name or opt-out could be checked."
+               : ctx.directory_unavailable_why,
+           {});
   }
 
   const bool shows_faces = rec.faces_checked && !rec.faces.empty();
@@ -265,14 +245,12 @@ Decision Decide(const ImageRecord& rec, const PolicyContext& ctx) {
     std::string listed;
     for (size_t i = 0; i < boxes.size() && i < kMaxListed; ++i) listed += (i ? "; " : "") + boxes[i];
     if (boxes.size() > kMaxListed) listed += "; ...";
-    Add(&d, Reason{"faces_unchecked",
-                   std::to_string(rec.faces.size()) +
-                       " face(s) found and no face recognition ran to rule out opted-out students; "
-                       "check them against the opt-out list.",
-                   Verdict::kReview,
-                   {{"faces", std::to_string(rec.faces.size())},
-                    {"boxes", listed},
-                    {"rule", std::string(kImagesSection) + ": check the directory before publishing"}}});
+    Add(&d, ReasonCode::kFacesUnchecked,
+           std::to_string(rec.faces.size()) +
+               " face(s) found and no face recognition ran to rule out opted-out students; "
+               "check them against the opt-out list.",
+           {{"faces", std::to_string(rec.faces.size())},
+            {"boxes", listed}});
   }
   return d;
 }

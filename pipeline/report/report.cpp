@@ -11,7 +11,11 @@ namespace {
 nlohmann::json ReasonJson(const Reason& r) {
   nlohmann::json ev = nlohmann::json::object();
   for (const auto& [k, v] : r.evidence) ev[k] = v;
-  return {{"code", r.code}, {"message", r.message}, {"effect", VerdictName(r.effect)}, {"evidence", ev}};
+  return {{"code", ReasonCodeName(r.code)},
+          {"title", Describe(r.code).title},
+          {"message", r.message},
+          {"effect", VerdictName(r.effect())},
+          {"evidence", ev}};
 }
 
 std::string CsvField(const std::string& s) {
@@ -53,7 +57,7 @@ nlohmann::json ItemJson(const ItemResult& item) {
       for (const auto& t : f.other_turns) fj["other_quarter_turns"].push_back(t.quarter_turns);
     }
     if (f.match) {
-      fj["match"] = {{"status", f.match->status},
+      fj["match"] = {{"status", MatchStatusName(f.match->status)},
                      {"student_id", f.match->student_id},
                      {"distance", f.match->distance}};
     }
@@ -115,7 +119,9 @@ std::string BatchReportCsv(const BatchResult& batch) {
   for (const auto& item : batch.items) {
     const ImageRecord& rec = item.record;
     std::string reasons, names;
-    for (const auto& r : item.decision.reasons) reasons += (reasons.empty() ? "" : ";") + r.code;
+    for (const auto& r : item.decision.reasons) {
+      reasons += (reasons.empty() ? "" : ";") + std::string(ReasonCodeName(r.code));
+    }
     for (const auto& n : rec.names) {
       names += (names.empty() ? "" : ";") + n.student_id + "@" + n.source;
       if (n.match != NameMatch::kFull) names += std::string("(") + NameMatchName(n.match) + ")";
@@ -139,7 +145,7 @@ std::string HumanSummary(const ItemResult& item) {
   }
   out << "\n";
   for (const auto& r : item.decision.reasons) {
-    out << "  - [" << r.code << "] " << r.message << "\n";
+    out << "  - [" << ReasonCodeName(r.code) << "] " << r.message << "\n";
     for (const auto& [k, v] : r.evidence) {
       if (!v.empty()) out << "      " << k << ": " << v << "\n";
     }

@@ -52,7 +52,7 @@ TEST_CASE_METHOD(MatcherFixture, "a face within the match threshold of an opted-
   Enrol("S1", 0.0);
   Enrol("S2", 5.0);
   auto m = Match(Loaded(), 0.3);
-  CHECK(m.status == "opted_out");
+  CHECK(m.status == pg::MatchStatus::kOptedOut);
   CHECK(m.student_id == "S1");
   CHECK(m.distance == Approx(0.3).margin(1e-6));
 }
@@ -61,13 +61,13 @@ TEST_CASE_METHOD(MatcherFixture, "thresholds are inclusive: 0.50 is confident, 0
                  "[face_matcher]") {
   Enrol("S1", 0.0);
   auto matcher = Loaded();
-  CHECK(Match(matcher, 0.50).status == "opted_out");
+  CHECK(Match(matcher, 0.50).status == pg::MatchStatus::kOptedOut);
   auto uncertain = Match(matcher, 0.58);
-  CHECK(uncertain.status == "uncertain");
+  CHECK(uncertain.status == pg::MatchStatus::kUncertain);
   CHECK(uncertain.student_id == "S1");
-  CHECK(Match(matcher, 0.65).status == "uncertain");
+  CHECK(Match(matcher, 0.65).status == pg::MatchStatus::kUncertain);
   auto none = Match(matcher, 0.70);
-  CHECK(none.status == "no_match");
+  CHECK(none.status == pg::MatchStatus::kNoMatch);
   CHECK(none.student_id.empty());
   CHECK(none.distance == Approx(0.70).margin(1e-6));
 }
@@ -79,7 +79,7 @@ TEST_CASE_METHOD(MatcherFixture, "a student's distance is the smallest over thei
   Enrol("S3", 1.0);
   auto matcher = Loaded();
   auto m = Match(matcher, 1.9);
-  CHECK(m.status == "opted_out");
+  CHECK(m.status == pg::MatchStatus::kOptedOut);
   CHECK(m.student_id == "S1");
   CHECK(m.distance == Approx(0.1).margin(1e-6));
   auto nearest = matcher.Nearest(FakeFaceEmbedder::At(1.9), 5);
@@ -94,7 +94,7 @@ TEST_CASE_METHOD(MatcherFixture, "a confident match to a student without opt-out
   Enrol("S1", 0.0);
   Enrol("S2", 3.0);
   auto m = Match(Loaded(), 3.2);
-  CHECK(m.status == "matched");
+  CHECK(m.status == pg::MatchStatus::kMatched);
   CHECK(m.student_id == "S2");
 }
 
@@ -104,7 +104,7 @@ TEST_CASE_METHOD(MatcherFixture, "an opted-out student in the uncertain band out
   Enrol("S2", 1.0);
   // 0.6 from S1 (uncertain), 0.4 from S2 (confident): lean to review.
   auto m = Match(Loaded(), 0.6);
-  CHECK(m.status == "uncertain");
+  CHECK(m.status == pg::MatchStatus::kUncertain);
   CHECK(m.student_id == "S1");
 }
 
@@ -116,11 +116,11 @@ TEST_CASE_METHOD(MatcherFixture, "a face smaller than the minimum is too_small a
   cv::Mat img(100, 100, CV_8UC3, cv::Scalar(0, 0, 0));
   auto small = matcher.Recognise(embedder, img, {0, 0, 39, 60});
   REQUIRE(small.ok());
-  CHECK(small->status == "too_small");
+  CHECK(small->status == pg::MatchStatus::kTooSmall);
   CHECK(embedder.calls == 0);
   auto big = matcher.Recognise(embedder, img, {0, 0, 40, 40});
   REQUIRE(big.ok());
-  CHECK(big->status == "opted_out");  // black is At(0) in the fake's colour space
+  CHECK(big->status == pg::MatchStatus::kOptedOut);  // black is At(0) in the fake's colour space
   CHECK(embedder.calls == 1);
 }
 
@@ -150,8 +150,8 @@ TEST_CASE_METHOD(MatcherFixture, "expired references are refused and reported, o
   CHECK(sum.expired_opted_out == std::vector<std::string>{"S1"});
   CHECK(sum.opted_out_not_enrolled.empty());
   // S1's expired reference is not used: its face is no longer recognised.
-  CHECK(Match(matcher, 0.0).status == "no_match");
-  CHECK(Match(matcher, 5.1).status == "opted_out");
+  CHECK(Match(matcher, 0.0).status == pg::MatchStatus::kNoMatch);
+  CHECK(Match(matcher, 5.1).status == pg::MatchStatus::kOptedOut);
 }
 
 TEST_CASE_METHOD(MatcherFixture, "descriptors of another model are ignored and reported", "[face_matcher]") {
@@ -162,7 +162,7 @@ TEST_CASE_METHOD(MatcherFixture, "descriptors of another model are ignored and r
   CHECK(sum.other_model_descriptors == 1);
   CHECK(sum.other_models == std::vector<std::string>{"old-model/0"});
   CHECK(sum.opted_out_not_enrolled == std::vector<std::string>{"S1"});
-  CHECK(Match(matcher, 0.0).status == "no_match");
+  CHECK(Match(matcher, 0.0).status == pg::MatchStatus::kNoMatch);
 }
 
 TEST_CASE_METHOD(MatcherFixture, "opted-out students without any reference are listed", "[face_matcher]") {
@@ -175,7 +175,7 @@ TEST_CASE_METHOD(MatcherFixture, "opted-out students without any reference are l
 TEST_CASE_METHOD(MatcherFixture, "with nobody enrolled every face is no_match at infinite distance",
                  "[face_matcher]") {
   auto m = Match(Loaded(), 0.0);
-  CHECK(m.status == "no_match");
+  CHECK(m.status == pg::MatchStatus::kNoMatch);
   CHECK(std::isinf(m.distance));
 }
 
@@ -184,7 +184,7 @@ TEST_CASE_METHOD(MatcherFixture, "references of students no longer in the direct
   Enrol("S9", 0.0);
   auto matcher = Loaded();
   CHECK(matcher.summary().unknown_student_descriptors == 1);
-  CHECK(Match(matcher, 0.0).status == "no_match");
+  CHECK(Match(matcher, 0.0).status == pg::MatchStatus::kNoMatch);
 }
 
 TEST_CASE_METHOD(MatcherFixture, "malformed descriptors are errors, not silent misses", "[face_matcher]") {
@@ -236,14 +236,14 @@ TEST_CASE_METHOD(MatcherFixture, "a face found in several turns is embedded upri
   face.other_turns.push_back({1, {100, 100, 80, 60}});
   auto m = matcher.RecogniseFace(embedder, img, face);
   REQUIRE(m.ok());
-  CHECK(m->status == "opted_out");
+  CHECK(m->status == pg::MatchStatus::kOptedOut);
   CHECK(m->distance == Approx(0.1).margin(1e-6));
   REQUIRE(seen.size() == 2);
   CHECK(seen[0] == cv::Size(400, 300));  // upright: the photo as it is
   CHECK(seen[1] == cv::Size(220, 240));  // turned: the box plus 80 px margin (240 x 220), turned
   // One turn alone, as found: nobody.
   face.other_turns.clear();
-  CHECK(matcher.RecogniseFace(embedder, img, face)->status == "no_match");
+  CHECK(matcher.RecogniseFace(embedder, img, face)->status == pg::MatchStatus::kNoMatch);
   // A failure in any turn fails the face.
   face.other_turns.push_back({3, {100, 100, 80, 60}});
   embedder.fn = [](const cv::Mat& bgr, const pg::Box&) -> pg::Result<pg::FaceDescriptor> {

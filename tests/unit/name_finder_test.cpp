@@ -285,9 +285,9 @@ TEST_CASE("a text that cannot be read is a problem naming its source, not \"no n
   FindNamesInRecord(Index(), &record);
   CHECK(record.names_checked);
   REQUIRE(record.problems.size() == 2);
-  CHECK(record.problems[0].code == "name_text_unreadable");
+  CHECK(record.problems[0].code == pg::ReasonCode::kNameTextUnreadable);
   CHECK_THAT(record.problems[0].message, Catch::StartsWith("alt_text: ill-formed UTF-8 at byte 2"));
-  CHECK(record.problems[1].code == "name_text_unreadable");
+  CHECK(record.problems[1].code == pg::ReasonCode::kNameTextUnreadable);
   CHECK_THAT(record.problems[1].message, Catch::StartsWith("exif:Artist: ill-formed UTF-8"));
   REQUIRE(record.names.size() == 1);  // what could be read is still searched
   CHECK(record.names[0].student_id == "S1001");
@@ -301,7 +301,7 @@ TEST_CASE("a directory name that cannot be read makes every item a problem", "[n
   record.input.caption = "Field day";
   FindNamesInRecord(index, &record);
   REQUIRE(record.problems.size() == 1);
-  CHECK(record.problems[0].code == "name_text_unreadable");
+  CHECK(record.problems[0].code == pg::ReasonCode::kNameTextUnreadable);
   CHECK_THAT(record.problems[0].message, Catch::StartsWith("directory: S2 first_name"));
   CHECK(NameIndex({Make("S1", "Maya", "Okafor")}).status().ok());
 }

@@ -124,7 +124,7 @@ const pg::ItemResult& Find(const pg::BatchResult& b, const std::string& rel) {
   throw;  // unreachable
 }
 
-bool HasReason(const pg::ItemResult& r, const std::string& code) {
+bool HasReason(const pg::ItemResult& r, pg::ReasonCode code) {
   for (const auto& reason : r.decision.reasons) {
     if (reason.code == code) return true;
   }
@@ -133,7 +133,7 @@ bool HasReason(const pg::ItemResult& r, const std::string& code) {
 
 std::string Reasons(const pg::ItemResult& r) {
   std::string out;
-  for (const auto& reason : r.decision.reasons) out += reason.code + ": " + reason.message + "\n";
+  for (const auto& reason : r.decision.reasons) out += pg::ReasonCodeName(reason.code) + std::string(": ") + reason.message + "\n";
   return out;
 }
 
@@ -159,7 +159,7 @@ TEST_CASE_METHOD(SafetyFixture, "an opted-out student's name blocks a photo even
     const auto& r = Find(batch, rel);
     INFO(rel << "\n" << Reasons(r));
     CHECK(r.decision.verdict == pg::Verdict::kBlock);
-    CHECK(HasReason(r, "opted_out_name_with_photo"));
+    CHECK(HasReason(r, pg::ReasonCode::kOptedOutNameWithPhoto));
   }
   // The permission itself is honoured: the same photo naming Ben (no opt-out) publishes.
   CHECK(Find(batch, "ben.png").decision.verdict == pg::Verdict::kPublish);
@@ -184,10 +184,10 @@ TEST_CASE_METHOD(SafetyFixture, "a recognised face makes the first or preferred 
     INFO(rel << "\n" << Reasons(r));
     REQUIRE(r.record.faces.size() == 1);
     REQUIRE(r.record.faces[0].match.has_value());
-    CHECK(r.record.faces[0].match->status == "matched");
+    CHECK(r.record.faces[0].match->status == pg::MatchStatus::kMatched);
     CHECK(r.record.faces[0].match->student_id == "S2");
     CHECK(r.decision.verdict == pg::Verdict::kBlock);
-    CHECK(HasReason(r, "name_photo_pairing_without_permission"));
+    CHECK(HasReason(r, pg::ReasonCode::kNamePhotoPairingWithoutPermission));
   }
   // Recognised but not named: publishable (so what blocks the others is the name).
   const auto& goal = Find(batch, "goal.png");
@@ -230,7 +230,7 @@ TEST_CASE_METHOD(SafetyFixture, "a sanitized copy that fails verification keeps 
       for (const auto& r : batch.items) {
         INFO(r.record.input.rel_path << "\n" << Reasons(r));
         CHECK(r.decision.verdict == pg::Verdict::kReview);
-        CHECK(HasReason(r, "unverified_output"));
+        CHECK(HasReason(r, pg::ReasonCode::kUnverifiedOutput));
         CHECK(r.record.output_path.empty());
       }
       CHECK(batch.publish == 0);
@@ -252,7 +252,7 @@ TEST_CASE_METHOD(SafetyFixture, "publish/ holds exactly the publish items: no co
                     Item("maya.png", FacePng(cv::Scalar(0, 160, 0)), "Maya Okafor")});  // opted out: block
   CHECK(Find(batch, "empty-field.png").decision.verdict == pg::Verdict::kPublish);
   CHECK(Find(batch, "crowd.png").decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(Find(batch, "crowd.png"), "faces_unchecked"));
+  CHECK(HasReason(Find(batch, "crowd.png"), pg::ReasonCode::kFacesUnchecked));
   CHECK(Find(batch, "lucas.png").decision.verdict == pg::Verdict::kReview);
   CHECK(Find(batch, "maya.png").decision.verdict == pg::Verdict::kBlock);
   CHECK(batch.publish == 1);
@@ -281,7 +281,7 @@ TEST_CASE_METHOD(SafetyFixture, "an animation whose frame count cannot be read n
     INFO(Reasons(r));
     CHECK(r.record.decoded);
     CHECK(r.decision.verdict == pg::Verdict::kReview);
-    CHECK(HasReason(r, "unanalysed_frames"));
+    CHECK(HasReason(r, pg::ReasonCode::kUnanalysedFrames));
     CHECK(Published() == Names{"whole.gif"});
   }
   SECTION("even with a sanitizer that makes a verifiable copy of anything") {
@@ -293,7 +293,7 @@ TEST_CASE_METHOD(SafetyFixture, "an animation whose frame count cannot be read n
     REQUIRE(r.record.sanitized.has_value());
     CHECK(r.record.sanitized->verified);
     CHECK(r.decision.verdict == pg::Verdict::kReview);
-    CHECK(HasReason(r, "unanalysed_frames"));
+    CHECK(HasReason(r, pg::ReasonCode::kUnanalysedFrames));
     CHECK(Published() == Names{"whole.png"});  // the complete GIF does publish that way
   }
 }
@@ -304,7 +304,7 @@ TEST_CASE_METHOD(SafetyFixture, "a face detector that fails publishes nothing of
     auto batch = Run({Item("a.png", FacePng(std::nullopt)), Item("b.png", FacePng(std::nullopt))});
     for (const auto& r : batch.items) {
       CHECK(r.decision.verdict == pg::Verdict::kReview);
-      CHECK(HasReason(r, "face_detection_failed"));
+      CHECK(HasReason(r, pg::ReasonCode::kFaceDetectionFailed));
       CHECK_FALSE(r.record.faces_checked);
     }
     CHECK(batch.publish == 0);
@@ -318,7 +318,7 @@ TEST_CASE_METHOD(SafetyFixture, "a face detector that fails publishes nothing of
     const auto& r = Find(batch, "logo.png");
     INFO(Reasons(r));
     CHECK(r.decision.verdict == pg::Verdict::kReview);
-    CHECK(HasReason(r, "face_detection_failed"));
+    CHECK(HasReason(r, pg::ReasonCode::kFaceDetectionFailed));
   }
   CHECK(Published().empty());
 }

@@ -74,7 +74,7 @@ struct PipelineFixture {
   }
 };
 
-bool HasReason(const pg::ItemResult& r, const std::string& code) {
+bool HasReason(const pg::ItemResult& r, pg::ReasonCode code) {
   for (const auto& reason : r.decision.reasons) {
     if (reason.code == code) return true;
   }
@@ -108,7 +108,7 @@ TEST_CASE_METHOD(PipelineFixture, "opted-out name in caption with a detected fac
   auto p = Make();
   auto r = p->Process(Item("visit.png", "Maya Okafor meets an astronaut"));
   CHECK(r.decision.verdict == pg::Verdict::kBlock);
-  CHECK(HasReason(r, "opted_out_name_with_photo"));
+  CHECK(HasReason(r, pg::ReasonCode::kOptedOutNameWithPhoto));
   REQUIRE(r.record.names.size() == 1);
   CHECK(r.record.names[0].student_id == "S1");
   CHECK(r.record.names[0].source == "caption");
@@ -120,7 +120,7 @@ TEST_CASE_METHOD(PipelineFixture, "a student's name in the file name counts", "[
   auto p = Make();
   auto r = p->Process(Item("lucas_ferreira_goal.jpg"));
   CHECK(r.decision.verdict == pg::Verdict::kBlock);
-  CHECK(HasReason(r, "name_photo_pairing_without_permission"));
+  CHECK(HasReason(r, pg::ReasonCode::kNamePhotoPairingWithoutPermission));
   REQUIRE_FALSE(r.record.names.empty());
   CHECK(r.record.names[0].source == "file_name");
 }
@@ -150,9 +150,9 @@ TEST_CASE_METHOD(PipelineFixture, "corrupt and non-image files go to review, bat
   auto batch = RunInto(*p, *items);
   REQUIRE(batch.items.size() == 3);
   CHECK(batch.items[0].decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(batch.items[0], "undecodable"));
+  CHECK(HasReason(batch.items[0], pg::ReasonCode::kUndecodable));
   CHECK(batch.items[1].decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(batch.items[1], "undecodable"));
+  CHECK(HasReason(batch.items[1], pg::ReasonCode::kUndecodable));
   CHECK(batch.items[2].decision.verdict == pg::Verdict::kPublish);
   CHECK(batch.publish == 1);
   CHECK(batch.review == 2);
@@ -182,7 +182,7 @@ TEST_CASE_METHOD(PipelineFixture, "detector failure fails closed", "[pipeline]")
   auto p = Make();
   auto r = p->Process(Item("a.png"));
   CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "face_detection_failed"));
+  CHECK(HasReason(r, pg::ReasonCode::kFaceDetectionFailed));
 }
 
 TEST_CASE_METHOD(PipelineFixture, "without a directory nothing is published", "[pipeline]") {
@@ -193,7 +193,7 @@ TEST_CASE_METHOD(PipelineFixture, "without a directory nothing is published", "[
   REQUIRE(batch.items.size() == 2);
   for (const auto& r : batch.items) {
     CHECK(r.decision.verdict == pg::Verdict::kReview);
-    CHECK(HasReason(r, "directory_unavailable"));
+    CHECK(HasReason(r, pg::ReasonCode::kDirectoryUnavailable));
     CHECK_FALSE(r.record.names_checked);
     CHECK(r.record.output_path.empty());
   }
@@ -220,7 +220,7 @@ TEST_CASE_METHOD(PipelineFixture, "every output that cannot be written is review
   auto batch = RunInto(*p, {Item("a.png"), Item("b.png")}, &failing);
   for (const auto& item : batch.items) {
     CHECK(item.decision.verdict == pg::Verdict::kReview);
-    CHECK(HasReason(item, "output_write_failed"));
+    CHECK(HasReason(item, pg::ReasonCode::kOutputWriteFailed));
     CHECK(item.record.output_path.empty());
   }
   REQUIRE(batch.write_errors.size() == 2);  // each failure, not only the first
@@ -253,7 +253,7 @@ TEST_CASE_METHOD(PipelineFixture, "faces hidden under transparent pixels are fou
   REQUIRE(r.record.faces.size() == 1);
   CHECK(r.record.faces[0].detector == "fake (colours under transparency)");
   CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "faces_unchecked"));
+  CHECK(HasReason(r, pg::ReasonCode::kFacesUnchecked));
 }
 
 TEST_CASE_METHOD(PipelineFixture, "an animation goes to review: only its first frame is analysed", "[pipeline]") {
@@ -265,7 +265,7 @@ TEST_CASE_METHOD(PipelineFixture, "an animation goes to review: only its first f
   auto p = Make();
   auto r = p->Process(Item("anim.webp"));
   CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "unanalysed_frames"));
+  CHECK(HasReason(r, pg::ReasonCode::kUnanalysedFrames));
 }
 
 namespace {
@@ -299,26 +299,26 @@ struct RecognitionFixture : PipelineFixture {
 TEST_CASE_METHOD(RecognitionFixture, "a recognised opted-out student blocks the photo", "[pipeline][matching]") {
   auto r = Check(cv::Scalar(0, 0, 0));
   CHECK(r.decision.verdict == pg::Verdict::kBlock);
-  CHECK(HasReason(r, "opted_out_student_in_photo"));
+  CHECK(HasReason(r, pg::ReasonCode::kOptedOutStudentInPhoto));
   REQUIRE(r.record.faces.size() == 1);
   REQUIRE(r.record.faces[0].match.has_value());
-  CHECK(r.record.faces[0].match->status == "opted_out");
+  CHECK(r.record.faces[0].match->status == pg::MatchStatus::kOptedOut);
   CHECK(r.record.faces[0].match->student_id == "S1");
   CHECK(r.record.faces[0].match->distance < 0.01);
-  CHECK_FALSE(HasReason(r, "faces_unchecked"));
+  CHECK_FALSE(HasReason(r, pg::ReasonCode::kFacesUnchecked));
 }
 
 TEST_CASE_METHOD(RecognitionFixture, "an uncertain resemblance goes to review", "[pipeline][matching]") {
   auto r = Check(cv::Scalar(0, 0, 150));  // 150/255 = 0.59 from Maya
   CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "uncertain_face_match"));
-  CHECK(r.record.faces[0].match->status == "uncertain");
+  CHECK(HasReason(r, pg::ReasonCode::kUncertainFaceMatch));
+  CHECK(r.record.faces[0].match->status == pg::MatchStatus::kUncertain);
 }
 
 TEST_CASE_METHOD(RecognitionFixture, "a face that matches no opted-out student publishes", "[pipeline][matching]") {
   auto r = Check(cv::Scalar(0, 0, 220));  // 0.86 from Maya
   CHECK(r.decision.verdict == pg::Verdict::kPublish);
-  CHECK(r.record.faces[0].match->status == "no_match");
+  CHECK(r.record.faces[0].match->status == pg::MatchStatus::kNoMatch);
   CHECK(r.record.faces[0].match->student_id.empty());
   CHECK(embedder.calls == 1);
 }
@@ -327,8 +327,8 @@ TEST_CASE_METHOD(RecognitionFixture, "a face too small to recognise is not embed
                  "[pipeline][matching]") {
   auto r = Check(cv::Scalar(0, 0, 220), 30);
   CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "face_too_small_to_recognise"));
-  CHECK(r.record.faces[0].match->status == "too_small");
+  CHECK(HasReason(r, pg::ReasonCode::kFaceTooSmallToRecognise));
+  CHECK(r.record.faces[0].match->status == pg::MatchStatus::kTooSmall);
   CHECK(embedder.calls == 0);
   options.allow_small_faces = true;
   CHECK(Check(cv::Scalar(0, 0, 220), 30).decision.verdict == pg::Verdict::kPublish);
@@ -340,8 +340,8 @@ TEST_CASE_METHOD(RecognitionFixture, "recognition switched off: faces go to revi
   auto r = Check(cv::Scalar(0, 0, 220), 60, "Lucas Ferreira wins");
   CHECK(embedder.calls == 0);
   CHECK_FALSE(r.record.faces[0].match.has_value());
-  CHECK(HasReason(r, "faces_unchecked"));
-  CHECK(HasReason(r, "name_photo_pairing_without_permission"));
+  CHECK(HasReason(r, pg::ReasonCode::kFacesUnchecked));
+  CHECK(HasReason(r, pg::ReasonCode::kNamePhotoPairingWithoutPermission));
   CHECK_FALSE(MakeRecognising()->recognition_enabled());
 }
 
@@ -349,8 +349,8 @@ TEST_CASE_METHOD(RecognitionFixture, "a face the embedder cannot describe fails 
   embedder.fail = true;
   auto r = Check(cv::Scalar(0, 0, 220));
   CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "face_recognition_failed"));
-  CHECK(HasReason(r, "faces_unchecked"));
+  CHECK(HasReason(r, pg::ReasonCode::kFaceRecognitionFailed));
+  CHECK(HasReason(r, pg::ReasonCode::kFacesUnchecked));
 }
 
 TEST_CASE_METHOD(RecognitionFixture, "expired references are refused: faces go to review as stale_enrolment",
@@ -361,8 +361,8 @@ TEST_CASE_METHOD(RecognitionFixture, "expired references are refused: faces go t
   WriteBytes(dir / "in/photo.png", Encode(PaintFaces(160, 120, {{cv::Rect(30, 20, 60, 60), cv::Scalar(0, 0, 0)}}), ".png"));
   auto r = p->Process(Item("photo.png"));
   CHECK(r.decision.verdict == pg::Verdict::kReview);  // Maya is no longer recognised...
-  CHECK(HasReason(r, "stale_enrolment"));             // ...and the gate says why
-  CHECK(r.record.faces[0].match->status == "no_match");
+  CHECK(HasReason(r, pg::ReasonCode::kStaleEnrolment));             // ...and the gate says why
+  CHECK(r.record.faces[0].match->status == pg::MatchStatus::kNoMatch);
 }
 
 TEST_CASE_METHOD(RecognitionFixture, "references of another model are ignored: the student counts as not enrolled",
@@ -374,8 +374,8 @@ TEST_CASE_METHOD(RecognitionFixture, "references of another model are ignored: t
   WriteBytes(dir / "in/photo.png", Encode(PaintFaces(160, 120, {{cv::Rect(30, 20, 60, 60), cv::Scalar(0, 0, 0)}}), ".png"));
   auto r = p->Process(Item("photo.png"));
   CHECK(r.decision.verdict == pg::Verdict::kReview);
-  CHECK(HasReason(r, "faces_unchecked"));
-  CHECK_FALSE(HasReason(r, "opted_out_student_in_photo"));
+  CHECK(HasReason(r, pg::ReasonCode::kFacesUnchecked));
+  CHECK_FALSE(HasReason(r, pg::ReasonCode::kOptedOutStudentInPhoto));
 }
 
 TEST_CASE_METHOD(RecognitionFixture, "an enrolment store that cannot be read stops start-up", "[pipeline][matching]") {
@@ -399,7 +399,7 @@ TEST_CASE_METHOD(RecognitionFixture, "a face hidden under transparency is recogn
   REQUIRE(r.record.faces.size() == 1);
   CHECK(r.record.faces[0].detector == "fake (colours under transparency)");
   REQUIRE(r.record.faces[0].match.has_value());
-  CHECK(r.record.faces[0].match->status == "opted_out");
+  CHECK(r.record.faces[0].match->status == pg::MatchStatus::kOptedOut);
   CHECK(r.decision.verdict == pg::Verdict::kBlock);
 }
 
@@ -428,7 +428,7 @@ TEST_CASE_METHOD(RecognitionFixture, "a face found in the photo turned is recogn
   CHECK(seen_box.h == 60);
   CHECK(r.decision.verdict == pg::Verdict::kBlock);
   REQUIRE(r.record.faces.size() == 1);
-  CHECK(r.record.faces[0].match->status == "opted_out");
+  CHECK(r.record.faces[0].match->status == pg::MatchStatus::kOptedOut);
   bool named = false;
   for (const auto& reason : r.decision.reasons) {
     for (const auto& [k, v] : reason.evidence) named |= k == "face" && v == "60x40 at (30,20) (found turned 90\u00b0)";
@@ -459,11 +459,11 @@ struct LucasRecognised : RecognitionFixture {
   void RequireGivenNameBlock(const pg::ItemResult& r, const std::string& source) {
     REQUIRE(r.record.faces.size() == 1);
     REQUIRE(r.record.faces[0].match.has_value());
-    REQUIRE(r.record.faces[0].match->status == "matched");
+    REQUIRE(r.record.faces[0].match->status == pg::MatchStatus::kMatched);
     CHECK(r.decision.verdict == pg::Verdict::kBlock);
     bool found = false;
     for (const auto& reason : r.decision.reasons) {
-      if (reason.code != "name_photo_pairing_without_permission") continue;
+      if (reason.code != pg::ReasonCode::kNamePhotoPairingWithoutPermission) continue;
       for (const auto& [k, v] : reason.evidence) found |= k == "source" && v == source;
     }
     CHECK(found);
@@ -516,6 +516,6 @@ TEST_CASE_METHOD(LucasRecognised, "the first name beside a face recognised as no
   };
   auto nobody = Run(Item("volcano.png", "Lucas\u2019s volcano"), png);
   REQUIRE(nobody.record.faces[0].match.has_value());
-  CHECK(nobody.record.faces[0].match->status == "no_match");
+  CHECK(nobody.record.faces[0].match->status == pg::MatchStatus::kNoMatch);
   CHECK(nobody.decision.verdict == pg::Verdict::kPublish);
 }

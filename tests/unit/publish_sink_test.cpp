@@ -34,10 +34,10 @@ pg::ItemResult Publishable(const std::string& rel, const std::string& content) {
 }
 
 /// `item` as the pipeline sees it once publishing it failed: review.
-pg::ItemResult Held(pg::ItemResult item, const std::string& why = "output_write_failed") {
+pg::ItemResult Held(pg::ItemResult item, pg::ReasonCode why = pg::ReasonCode::kOutputWriteFailed) {
   item.record.output_path.clear();
   item.decision.verdict = pg::Verdict::kReview;
-  item.decision.reasons.push_back({why, "held", pg::Verdict::kReview, {}});
+  item.decision.reasons.push_back({why, "held", {}});
   return item;
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("PublishSink writes a verified publish item through the journal", "[pu
   CHECK(mem.modes.at("/out/publish/sub/a.png") == 0644);
   CHECK(mem.folders.at("/out/publish") == 0700);
   CHECK(mem.folders.at("/out/publish/sub") == 0700);
-  auto held = Held(Publishable("b.png", "x"), "undecodable");
+  auto held = Held(Publishable("b.png", "x"), pg::ReasonCode::kUndecodable);
   REQUIRE(sink.Record(1, held).ok());
   pg::BatchResult batch;
   batch.items = {item, held};
@@ -267,7 +267,7 @@ TEST_CASE("PublishSink: killed at any change, publish/ holds only vouched files 
   auto items = [](const std::string& tag) {
     std::vector<pg::ItemResult> v;
     for (int i = 0; i < 3; ++i) v.push_back(Publishable("p" + std::to_string(i) + ".png", tag + std::to_string(i)));
-    v.insert(v.begin() + 1, Held(Publishable("held.png", tag + "held"), "undecodable"));
+    v.insert(v.begin() + 1, Held(Publishable("held.png", tag + "held"), pg::ReasonCode::kUndecodable));
     v.push_back(Publishable("sub/deep.png", tag + "deep"));
     return v;
   };

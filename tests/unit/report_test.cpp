@@ -21,7 +21,7 @@ pg::ItemResult Sample() {
   r.record.metadata.found.push_back({"gps", "GPS position 1, 2", "exif"});
   r.record.metadata.removed.push_back("APP1 Exif");
   r.decision.verdict = pg::Verdict::kBlock;
-  r.decision.reasons.push_back({"opted_out_name_with_photo", "msg", pg::Verdict::kBlock,
+  r.decision.reasons.push_back({pg::ReasonCode::kOptedOutNameWithPhoto, "msg",
                                 {{"student_id", "S1"}, {"source", "caption"}}});
   return r;
 }
