@@ -360,10 +360,27 @@ bool IsImageFile(const std::string& path) {
   return pg::SniffFormat(head) != pg::ImageFormat::kUnknown;
 }
 
+/// True when `path` is `folder` or lies below it, once both are resolved (symlinks, "..").
+bool InsideOrSame(const std::string& path, const std::string& folder) {
+  std::error_code ec;
+  const fs::path p = fs::weakly_canonical(path, ec);
+  if (ec) return false;
+  const fs::path f = fs::weakly_canonical(folder, ec);
+  if (ec) return false;
+  auto [f_end, p_at] = std::mismatch(f.begin(), f.end(), p.begin(), p.end());
+  return f_end == f.end();
+}
+
 int RunRun(const GateFlags& flags, const std::string& input, const std::string& out, bool overwrite) {
   if (IsImageFile(input)) {
     std::cerr << "publish-gate: " << input << " is an image; `run` takes a folder or a manifest "
               << "(.csv, .json). To check one file: publish-gate check " << input << "\n";
+    return pg::kExitUsage;
+  }
+  if (InsideOrSame(input, out)) {
+    std::cerr << "publish-gate: " << input << " is inside the output folder " << out
+              << " (or is it): a run rewrites what it would read. Give an input folder outside "
+              << out << ", or a different --out.\n";
     return pg::kExitUsage;
   }
   Gate g;

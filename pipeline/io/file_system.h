@@ -20,7 +20,7 @@ class FileSystem {
   /// or cannot be read whole (RealFileSystem: also when its size changes meanwhile).
   virtual Result<Bytes> ReadFile(const std::string& path, std::uint64_t max_bytes) = 0;
   /// Writes via a temporary file in the same folder and rename(), so a reader never
-  /// sees a partial file. Creates missing parent folders. `mode` is the file mode.
+  /// sees a partial file. Creates missing parent folders (0700). `mode` is the file mode.
   virtual Status WriteFileAtomic(const std::string& path, const Bytes& data,
                                  unsigned mode = 0644) = 0;
   /// Regular files below `root`, recursively, as paths relative to root, sorted.

@@ -81,10 +81,9 @@ Result<Bytes> RealFileSystem::ReadFile(const std::string& path, std::uint64_t ma
 
 Status RealFileSystem::WriteFileAtomic(const std::string& path, const Bytes& data, unsigned mode) {
   fs::path target(path);
-  std::error_code ec;
   if (target.has_parent_path()) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return Status::IoError(target.parent_path().string() + ": cannot create folder: " + ec.message());
+    // Missing folders are private (0700, whatever the umask), as every folder publish-gate makes.
+    if (Status s = CreateFolders(target.parent_path().string(), 0700); !s.ok()) return s;
   }
   std::random_device rd;
   std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd());

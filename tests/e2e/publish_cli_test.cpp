@@ -210,6 +210,22 @@ TEST_CASE_METHOD(PublishCliFixture, "run: an OUT inside INPUT is not read as inp
   CHECK_THAT(j["items"][1]["reasons"][0]["message"].get<std::string>(), Catch::Contains("output folder"));
 }
 
+TEST_CASE_METHOD(PublishCliFixture, "run: an INPUT inside OUT is refused before anything is written",
+                 "[cli][publish]") {
+  Photos(2);
+  REQUIRE(Gate(Quote(dir / "in") + " --out " + Quote(out)).exit_code == 0);
+  const std::string report_before = ReadText(out + "/report.json");
+  const auto entries_before = Entries(out);
+  for (const std::string& input : {out + "/publish", out, out + "/publish/../publish/"}) {
+    INFO(input);
+    auto r = Gate(Quote(input) + " --out " + Quote(out) + " --overwrite");
+    CHECK(r.exit_code == 64);
+    CHECK_THAT(r.out, Catch::Contains("is inside the output folder"));
+  }
+  CHECK(ReadText(out + "/report.json") == report_before);
+  CHECK(Entries(out) == entries_before);
+}
+
 TEST_CASE_METHOD(PublishCliFixture, "run: every failed write is reported and the summary line still prints",
                  "[cli][publish]") {
   // a.tiff and b.tiff publish as PNG, onto the names a.png and b.png already took.

@@ -21,6 +21,7 @@
 #include "pipeline.h"
 #include "io/file_system.h"
 #include "publish/publish_sink.h"
+#include "run_into.h"
 #include "test_util.h"
 
 using namespace pg::testing;
@@ -31,12 +32,7 @@ namespace {
 /// RunBatch into `out` through a PublishSink on the real file system, as `run` does.
 pg::BatchResult RunInto(pg::Pipeline& p, const std::vector<pg::ItemInput>& items, const std::string& out) {
   pg::RealFileSystem fs;
-  pg::PublishSink sink(&fs, out);
-  std::vector<std::string> notes;
-  REQUIRE(sink.Begin(nlohmann::json::object(), /*overwrite=*/false, &notes).ok());
-  pg::BatchResult batch = p.RunBatch(items, &sink);
-  for (auto& e : sink.Finish(batch, "{}", "")) batch.write_errors.push_back(std::move(e));
-  return batch;
+  return pg::testing::RunInto(p, items, fs, out);
 }
 
 class FixedClock : public pg::Clock {

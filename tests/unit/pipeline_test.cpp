@@ -11,6 +11,7 @@
 #include "metadata/synthetic_animation.h"
 #include "pipeline.h"
 #include "publish/publish_sink.h"
+#include "run_into.h"
 #include "test_util.h"
 
 using namespace pg::testing;
@@ -46,12 +47,7 @@ struct PipelineFixture {
 
   /// RunBatch into dir/out through a PublishSink on `fsys` (default: the real one), as `run` does.
   pg::BatchResult RunInto(pg::Pipeline& p, const std::vector<pg::ItemInput>& items, pg::FileSystem* fsys = nullptr) {
-    pg::PublishSink sink(fsys ? fsys : &fs, dir / "out");
-    std::vector<std::string> notes;
-    REQUIRE(sink.Begin(nlohmann::json::object(), /*overwrite=*/false, &notes).ok());
-    pg::BatchResult batch = p.RunBatch(items, &sink);
-    for (auto& e : sink.Finish(batch, "{}", "")) batch.write_errors.push_back(std::move(e));
-    return batch;
+    return pg::testing::RunInto(p, items, fsys ? *fsys : fs, dir / "out");
   }
 
   pg::ItemInput Item(const std::string& rel, const std::string& caption = "") {

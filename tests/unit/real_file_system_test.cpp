@@ -78,6 +78,16 @@ TEST_CASE("RealFileSystem::CreateFolders gives each folder it creates exactly th
   CHECK_FALSE(fs.CreateFolders(dir / "file/sub", 0700).ok());
 }
 
+TEST_CASE("RealFileSystem::WriteFileAtomic makes missing folders private whatever the umask", "[io]") {
+  TempDir dir;
+  pg::RealFileSystem fs;
+  REQUIRE(UnderUmask000([&] { return fs.WriteFileAtomic(dir / "clean/sub/a.png", {1, 2, 3}, 0644); }).ok());
+  CHECK(Mode(dir / "clean") == 0700);
+  CHECK(Mode(dir / "clean/sub") == 0700);
+  CHECK(Mode(dir / "clean/sub/a.png") == 0644);
+  CHECK(pg::testing::ReadBytes(dir / "clean/sub/a.png") == pg::Bytes{1, 2, 3});
+}
+
 TEST_CASE("RealFileSystem::AppendDurable appends to a file it creates with exactly its mode", "[io]") {
   TempDir dir;
   pg::RealFileSystem fs;
