@@ -258,7 +258,11 @@ TEST_CASE_METHOD(SafetyFixture, "publish/ holds exactly the publish items: no co
     INFO(r.record.input.rel_path);
     CHECK(r.record.sanitized.has_value());
     CHECK(r.record.output_path.empty() == (r.decision.verdict != pg::Verdict::kPublish));
+    // Held items are journalled, never offered to publish/ (the sink would refuse them, but
+    // that refusal is a write error and an extra reason, not the pipeline's decision).
+    CHECK_FALSE(HasReason(r, pg::ReasonCode::kOutputWriteFailed));
   }
+  CHECK(batch.write_errors.empty());
   CHECK(Published() == Names{"empty-field.png"});
 }
 
