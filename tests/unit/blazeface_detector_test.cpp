@@ -36,13 +36,7 @@ const char* FileOf(BlazeFaceModel m) {
 /// False (the test is skipped, see skip.h) when tools/fetch-models has not put the ONNX
 /// files in place.
 bool ModelsPresent() {
-  for (BlazeFaceModel m : kBothModels) {
-    if (!fs::exists(kModels + "/" + FileOf(m))) {
-      pg::testing::SkipTest(kModels + "/" + FileOf(m) + " absent; run tools/fetch-models");
-      return false;
-    }
-  }
-  return true;
+  return pg::testing::HaveModelFiles(kModels, {FileOf(kBothModels[0]), FileOf(kBothModels[1])});
 }
 
 std::unique_ptr<pg::FaceDetector> Make(BlazeFaceModel m) {

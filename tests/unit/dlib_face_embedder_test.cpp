@@ -1,5 +1,5 @@
 // DlibFaceEmbedder, FaceChipper, DlibResnet and ReadVerifiedModel, with the real models
-// in PG_MODELS_DIR (tools/fetch-models puts them there; a missing model fails the tests).
+// in PG_MODELS_DIR (tools/fetch-models puts them there; without them the tests skip).
 // The golden tests compare with descriptors that face-api.js (the network's original,
 // run in Node by tools/facerec-golden) computed on the same 150x150 chips.
 #include <catch2/catch.hpp>
@@ -19,6 +19,7 @@
 #include "faces/dlib_resnet.h"
 #include "faces/face_detector.h"
 #include "faces/face_embedder.h"
+#include "skip.h"
 #include "test_util.h"
 
 namespace {
@@ -68,6 +69,12 @@ void LinkModels(const TempDir& dir, const std::string& drop = "") {
   for (const char* f : {"manifest.txt", pg::kLandmarkModelFile, pg::kFaceRecognitionModelFile}) {
     if (f != drop) fs::create_symlink(kModels + "/" + f, dir / f);
   }
+}
+
+/// False, the test skipped (skip.h), when the recognition models are absent.
+bool HaveModels() {
+  return pg::testing::HaveModelFiles(kModels, {"manifest.txt", pg::kLandmarkModelFile, pg::kFaceRecognitionModelFile,
+                                               "face_recognition_model-weights_manifest.json"});
 }
 
 nlohmann::json Golden() {
@@ -135,6 +142,7 @@ TEST_CASE("descriptor distance is Euclidean", "[recognition]") {
 }
 
 TEST_CASE("a missing model file is a config error naming it and the fix", "[recognition]") {
+  if (!HaveModels()) return;
   for (const char* missing : {pg::kLandmarkModelFile, pg::kFaceRecognitionModelFile}) {
     TempDir dir;
     LinkModels(dir, missing);
@@ -147,6 +155,7 @@ TEST_CASE("a missing model file is a config error naming it and the fix", "[reco
 }
 
 TEST_CASE("a corrupted model file is a config error: checksum mismatch", "[recognition]") {
+  if (!HaveModels()) return;
   TempDir dir;
   LinkModels(dir, pg::kFaceRecognitionModelFile);
   pg::Bytes net = pg::testing::ReadBytes(kModels + "/" + pg::kFaceRecognitionModelFile);
@@ -161,6 +170,7 @@ TEST_CASE("a corrupted model file is a config error: checksum mismatch", "[recog
 }
 
 TEST_CASE("a model file the manifest does not list, or no manifest, is a config error", "[recognition]") {
+  if (!HaveModels()) return;
   TempDir dir;
   LinkModels(dir, "manifest.txt");
   auto no_manifest = pg::MakeDlibFaceEmbedder(dir.path());
@@ -176,6 +186,7 @@ TEST_CASE("a model file the manifest does not list, or no manifest, is a config 
 }
 
 TEST_CASE("a checksummed file that is not a network is a config error, not a crash", "[recognition]") {
+  if (!HaveModels()) return;
   TempDir dir;
   LinkModels(dir, pg::kFaceRecognitionModelFile);
   const std::string junk = "not a dlib network";
@@ -195,6 +206,7 @@ TEST_CASE("a checksummed file that is not a network is a config error, not a cra
 }
 
 TEST_CASE("the network refuses tfjs tensors that do not fit it, naming the first misfit", "[recognition]") {
+  if (!HaveModels()) return;
   std::ifstream in(kModels + "/face_recognition_model-weights_manifest.json");
   REQUIRE(in);
   std::vector<pg::NamedTensor> tensors;
@@ -221,12 +233,14 @@ TEST_CASE("the network refuses tfjs tensors that do not fit it, naming the first
 }
 
 TEST_CASE("the model id names the network and the converted file's checksum", "[recognition]") {
+  if (!HaveModels()) return;
   std::string sha;
   REQUIRE(pg::ReadVerifiedModel(kModels, pg::kFaceRecognitionModelFile, &sha).ok());
   CHECK(SharedEmbedder().ModelId() == "dlib-resnet-v1/face-api-1.7.15/" + sha.substr(0, 8));
 }
 
 TEST_CASE("bad pixels or an empty box are an error, not a crash", "[recognition]") {
+  if (!HaveModels()) return;
   pg::FaceEmbedder& e = SharedEmbedder();
   CHECK_FALSE(e.Embed(cv::Mat(), pg::Box{0, 0, 10, 10}).ok());
   CHECK_FALSE(e.Embed(cv::Mat(100, 100, CV_8UC1, cv::Scalar(0)), pg::Box{10, 10, 50, 50}).ok());
@@ -236,6 +250,7 @@ TEST_CASE("bad pixels or an empty box are an error, not a crash", "[recognition]
 }
 
 TEST_CASE("a box reaching past the image edge still gives a 128-D descriptor", "[recognition]") {
+  if (!HaveModels()) return;
   cv::Mat img = pg::testing::DrawScene(320, 240);
   auto d = SharedEmbedder().Embed(img, pg::Box{-40, 200, 120, 120});
   REQUIRE(d.ok());
@@ -243,6 +258,7 @@ TEST_CASE("a box reaching past the image edge still gives a 128-D descriptor", "
 }
 
 TEST_CASE("synthetic chips: descriptors match face-api.js's within 0.002", "[recognition]") {
+  if (!HaveModels()) return;
   const nlohmann::json golden = Golden();
   const int n = CheckGolden(golden, false, [](const nlohmann::json& e) {
     return cv::imread(kModels + "/golden/" + e.at("chip").get<std::string>(), cv::IMREAD_COLOR);
@@ -252,6 +268,7 @@ TEST_CASE("synthetic chips: descriptors match face-api.js's within 0.002", "[rec
 
 TEST_CASE("photo chips: re-cut in place, descriptors match face-api.js's within 0.002",
           "[recognition][testdata]") {
+  if (!HaveModels()) return;
   const nlohmann::json golden = Golden();
   auto chipper = LoadChipper();
   const int n = CheckGolden(golden, true, [&](const nlohmann::json& e) {
@@ -306,6 +323,7 @@ std::string Summary(std::vector<double> v) {
 }  // namespace
 
 TEST_CASE("same person stays under 0.6, different people stay above it", "[recognition][testdata]") {
+  if (!HaveModels()) return;
   auto detector = pg::MakeDlibHogDetector(1, 2000);
   pg::FaceEmbedder& embedder = SharedEmbedder();
   std::map<std::string, std::vector<pg::FaceDescriptor>> by_person;

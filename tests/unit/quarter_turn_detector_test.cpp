@@ -286,10 +286,7 @@ TEST_CASE("rotation modes parse by name and a bad one lists the valid ones", "[q
 TEST_CASE("the default detector finds the faces of a group photo turned a quarter, upright in the turn",
           "[quarter-turns][testdata]") {
   const std::string models = PG_MODELS_DIR;
-  if (!std::filesystem::exists(models + "/" + pg::kSsdModelFile)) {
-    pg::testing::SkipTest(models + "/" + pg::kSsdModelFile + " absent (run tools/fetch-models)");
-    return;
-  }
+  if (!pg::testing::HaveModelFiles(models, {pg::kSsdModelFile})) return;
   const cv::Mat photo =
       cv::imread(std::string(PG_TESTDATA_DIR) + "/detection/dlib_faces/2007_007763.jpg", cv::IMREAD_COLOR);
   REQUIRE_FALSE(photo.empty());

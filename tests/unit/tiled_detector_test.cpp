@@ -254,10 +254,7 @@ TEST_CASE("a thumbnail gets close-ups at the upscale limit and at its own size, 
 
 TEST_CASE("thumbnails: tiled SSD finds the face of portraits scaled to a 40 px face", "[tiling][testdata]") {
   const std::string models = PG_MODELS_DIR;
-  if (!std::filesystem::exists(models + "/" + pg::kSsdModelFile)) {
-    pg::testing::SkipTest(models + "/" + pg::kSsdModelFile + " absent (run tools/fetch-models)");
-    return;
-  }
+  if (!pg::testing::HaveModelFiles(models, {pg::kSsdModelFile})) return;
   // Each single-person identity photo scaled down so that the face HOG finds in it measures
   // 40 px: a thumbnail of ~46 px, the face filling it. Enlarged to a third of a tile (3.7x)
   // it is too blurred for SSD: 46 of 56 found with that close-up alone, 55 with all three.
