@@ -12,7 +12,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "faces/model_files.h"
+#include "faces/onnx_model.h"
 
 namespace pg {
 
@@ -248,17 +248,10 @@ Result<std::unique_ptr<FaceDetector>> MakeBlazeFaceDetector(const std::string& m
   }
   const char* file = model == BlazeFaceModel::kBackRange256 ? kBlazeFaceBackModelFile
                                                             : kBlazeFaceFrontModelFile;
-  Result<Bytes> bytes = ReadVerifiedModel(models_dir, file);
-  if (!bytes.ok()) return bytes.status();
+  Result<cv::dnn::Net> net = LoadVerifiedOnnx(models_dir, file);
+  if (!net.ok()) return net.status();
   const std::string what = models_dir + "/" + file;
-  cv::dnn::Net net;
-  try {
-    net = cv::dnn::readNetFromONNX(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-  } catch (const std::exception& e) {
-    return Status::Config(what + ": not a loadable ONNX network (" + e.what() + ")");
-  }
-  if (net.empty()) return Status::Config(what + ": not a loadable ONNX network");
-  auto detector = std::make_unique<BlazeFaceDetector>(std::move(net), model, min_score);
+  auto detector = std::make_unique<BlazeFaceDetector>(std::move(*net), model, min_score);
   Status checked = detector->CheckGraph(what);
   if (!checked.ok()) return checked;
   return std::unique_ptr<FaceDetector>(std::move(detector));

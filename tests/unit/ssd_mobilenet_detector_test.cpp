@@ -18,6 +18,7 @@
 #include "core/exit_codes.h"
 #include "core/sha256.h"
 #include "faces/ssd_mobilenet_detector.h"
+#include "golden_image.h"
 #include "skip.h"
 #include "test_util.h"
 
@@ -35,13 +36,7 @@ constexpr double kGoldenScore = 0.001;
 
 /// False, the test skipped (skip.h) naming what is missing, when the SSD model files are absent.
 bool HaveSsdModels() {
-  for (const char* f : {pg::kSsdModelFile, pg::kSsdManifestFile}) {
-    if (!fs::exists(kModels + "/" + f)) {
-      pg::testing::SkipTest(kModels + "/" + f + " absent (run tools/fetch-models)");
-      return false;
-    }
-  }
-  return true;
+  return pg::testing::HaveModelFiles(kModels, {pg::kSsdModelFile, pg::kSsdManifestFile});
 }
 
 pg::SsdMobilenetDetector& SharedDetector() {
@@ -90,10 +85,6 @@ double FaceApiScale(int d, int side) {
   return std::round(d * 512.0 / side) / 512.0 * side / d;
 }
 
-std::string PixelSha(const cv::Mat& m) {
-  return pg::Sha256Hex(pg::Bytes(m.data, m.data + m.total() * m.elemSize()));
-}
-
 /// Compares our faces and strongest anchors with face-api.js's for the golden entries
 /// with (or without) a source photo; returns how many images and faces were compared.
 std::pair<int, int> CheckGolden(bool with_source) {
@@ -105,11 +96,7 @@ std::pair<int, int> CheckGolden(bool with_source) {
   for (const auto& e : golden.at("inputs")) {
     if (e.contains("source") != with_source) continue;
     INFO(e.at("name").get<std::string>());
-    const std::string path = with_source ? kTestdata + "/" + e.at("source").get<std::string>()
-                                         : kGoldenDir + "/" + e.at("png").get<std::string>();
-    const cv::Mat img = cv::imread(path, cv::IMREAD_COLOR);
-    REQUIRE_FALSE(img.empty());
-    if (PixelSha(img) != e.at("pixels_sha256").get<std::string>()) ++pixels_differ;
+    const cv::Mat img = pg::testing::GoldenImage(e, kGoldenDir, kTestdata, &pixels_differ);
 
     auto ours = detector.DetectFaces(img);
     REQUIRE(ours.ok());
