@@ -378,9 +378,9 @@ int RunRun(const GateFlags& flags, const std::string& input, const std::string& 
     return pg::kExitUsage;
   }
   if (InsideOrSame(input, out)) {
-    std::cerr << "publish-gate: " << input << " is inside the output folder " << out
-              << " (or is it): a run rewrites what it would read. Give an input folder outside "
-              << out << ", or a different --out.\n";
+    std::cerr << "publish-gate: " << input << " is, or is inside, the output folder " << out
+              << ": a run rewrites what it would read. Give an input folder outside " << out
+              << ", or a different --out.\n";
     return pg::kExitUsage;
   }
   Gate g;
