@@ -109,13 +109,11 @@ class BlazeFaceDetector : public FaceDetector {
     const double sx = static_cast<double>(bgr.cols) / rw, sy = static_cast<double>(bgr.rows) / rh;
     std::vector<FaceFact> faces;
     for (const BlazeDetection& d : dets) {
-      const int x0 = std::max(0, static_cast<int>(std::floor((d.xmin * size_ - off_x) * sx)));
-      const int y0 = std::max(0, static_cast<int>(std::floor((d.ymin * size_ - off_y) * sy)));
-      const int x1 = std::min(bgr.cols, static_cast<int>(std::ceil((d.xmax * size_ - off_x) * sx)));
-      const int y1 = std::min(bgr.rows, static_cast<int>(std::ceil((d.ymax * size_ - off_y) * sy)));
-      if (x1 <= x0 || y1 <= y0) continue;  // entirely in the padding
+      const auto box = ClippedFaceBox((d.xmin * size_ - off_x) * sx, (d.ymin * size_ - off_y) * sy,
+                                      (d.xmax * size_ - off_x) * sx, (d.ymax * size_ - off_y) * sy, bgr.size());
+      if (!box) continue;  // entirely in the padding
       FaceFact f;
-      f.box = Box{x0, y0, x1 - x0, y1 - y0};
+      f.box = *box;
       f.score = d.score;
       f.detector = Name();
       faces.push_back(std::move(f));

@@ -156,13 +156,10 @@ Result<std::vector<FaceFact>> CenterFaceDetector::Detect(const cv::Mat& bgr) {
   const double sy = static_cast<double>(bgr.rows) / outs->input.height;
   std::vector<FaceFact> faces;
   for (const CenterFaceDetection& d : dets) {
-    const int x0 = std::max(0, static_cast<int>(std::floor(d.x0 * sx)));
-    const int y0 = std::max(0, static_cast<int>(std::floor(d.y0 * sy)));
-    const int x1 = std::min(bgr.cols, static_cast<int>(std::ceil(d.x1 * sx)));
-    const int y1 = std::min(bgr.rows, static_cast<int>(std::ceil(d.y1 * sy)));
-    if (x1 <= x0 || y1 <= y0) continue;
+    const auto box = ClippedFaceBox(d.x0 * sx, d.y0 * sy, d.x1 * sx, d.y1 * sy, bgr.size());
+    if (!box) continue;
     FaceFact f;
-    f.box = Box{x0, y0, x1 - x0, y1 - y0};
+    f.box = *box;
     f.score = d.score;
     f.detector = Name();
     faces.push_back(std::move(f));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ class FaceDetector {
   /// for an image of the given size (reported so reviewers know what was not looked for).
   virtual int MinFaceSize(int width, int height) const = 0;
 };
+
+/// A detector's box with corners (x0, y0)-(x1, y1) in `image` pixels, rounded outward to whole
+/// pixels and clipped to the image; nullopt when nothing of it is inside the image.
+std::optional<Box> ClippedFaceBox(double x0, double y0, double x1, double y1, cv::Size image);
 
 /// dlib's HOG + linear SVM frontal face detector (get_frontal_face_detector()). Finds
 /// frontal faces of about 80 px; with `upsample` 2x steps, 80/2^n px. Upsampling is
